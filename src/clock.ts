@@ -12,6 +12,8 @@ const ORIGIN_WHOLE_MS = Math.floor(ORIGIN_MS);
 const ORIGIN_FRACTION_NS = Math.round((ORIGIN_MS - ORIGIN_WHOLE_MS) * 1e6);
 const ORIGIN_NS = BigInt(ORIGIN_WHOLE_MS) * 1_000_000n + BigInt(ORIGIN_FRACTION_NS);
 
+const EPOCH_THRESHOLD_MS = 1e11;
+
 /** Current time in clock units (ms since the process's time origin). */
 export const now: () => number = performance.now.bind(performance);
 
@@ -36,14 +38,15 @@ export function epochMicros(t: number): number {
  */
 export function fromTimeInput(input: unknown): number {
   if (typeof input === 'number') {
-    // The API allows performance.now()-style values too: anything smaller than the
-    // origin cannot be an epoch time.
-    return input < ORIGIN_MS ? input : input - ORIGIN_MS;
+    // The API allows performance.now()-style values too. Epoch ms are > 1e11 since 1973,
+    // and no process runs for the 3 years it takes performance.now() to get there. (A
+    // test against timeOrigin would misread an epoch time from before the process start.)
+    return input > EPOCH_THRESHOLD_MS ? input - ORIGIN_MS : input;
   }
   if (input instanceof Date) return input.getTime() - ORIGIN_MS;
   if (Array.isArray(input) && input.length === 2) {
     const ms = input[0] * 1e3 + input[1] / 1e6;
-    return ms < ORIGIN_MS ? ms : ms - ORIGIN_MS;
+    return ms > EPOCH_THRESHOLD_MS ? ms - ORIGIN_MS : ms;
   }
   return now();
 }

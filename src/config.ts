@@ -1,0 +1,301 @@
+import type { Attributes } from '@opentelemetry/api';
+import { diag, setLogLevel, type LogLevel } from './diag';
+
+/**
+ * Agent configuration, read once from the environment following the OpenTelemetry
+ * SDK environment-variable specification. An invalid value gets one diagnostic line
+ * naming the variable and the value, then the spec default: configuration never throws.
+ */
+export interface AgentConfig {
+  disabled: boolean;
+  serviceName: string;
+  resourceAttributes: Attributes;
+  exporters: Array<'otlp' | 'console' | 'zipkin' | 'none'>;
+  otlp: {
+    url: string;
+    protocol: 'http/protobuf' | 'http/json';
+    headers: Record<string, string>;
+    compression: 'gzip' | 'none';
+    timeoutMs: number;
+  };
+  zipkin: { url: string; timeoutMs: number };
+  sampler: { name: SamplerName; arg: number };
+  propagators: string[];
+  bsp: { scheduleDelayMs: number; exportTimeoutMs: number; maxQueueSize: number; maxExportBatchSize: number };
+  limits: SpanLimits;
+  logLevel: LogLevel;
+  instrumentations: { enabled?: string[]; disabled?: string[] };
+}
+
+export interface SpanLimits {
+  attributeCountLimit: number;
+  attributeValueLengthLimit: number;
+  eventCountLimit: number;
+  linkCountLimit: number;
+  attributePerEventCountLimit: number;
+  attributePerLinkCountLimit: number;
+}
+
+export type SamplerName =
+  | 'always_on'
+  | 'always_off'
+  | 'traceidratio'
+  | 'parentbased_always_on'
+  | 'parentbased_always_off'
+  | 'parentbased_traceidratio';
+
+const SAMPLERS: readonly SamplerName[] = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+];
+const LOG_LEVELS: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+const EXPORTERS = ['otlp', 'console', 'zipkin', 'none'] as const;
+
+type Env = Record<string, string | undefined>;
+
+function invalid(name: string, value: string, fallback: unknown): void {
+  diag.warn(`invalid ${name}=${JSON.stringify(value)}; using the default (${JSON.stringify(fallback)})`);
+}
+
+/** Trimmed value, with empty treated as unset (spec: empty means unset). */
+function raw(env: Env, name: string): string | undefined {
+  const v = env[name];
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = raw(env, name);
+  if (v === undefined) return fallback;
+  const l = v.toLowerCase();
+  if (l === 'true') return true;
+  if (l === 'false') return false;
+  invalid(name, v, fallback);
+  return fallback;
+}
+
+/** Non-negative integer (the BSP and limit variables); `min` guards zero where zero is meaningless. */
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const v = raw(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+    invalid(name, v, fallback);
+    return fallback;
+  }
+  return Number(v);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = raw(env, name);
+  if (v === undefined) return fallback;
+  const l = v.toLowerCase() as T;
+  if (allowed.includes(l)) return l;
+  invalid(name, v, fallback);
+  return fallback;
+}
+
+/** Comma list, lower-cased, trimmed, empties dropped. */
+export function list(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * W3C-baggage-like `key=value,key2=value2` with percent-decoding, used by
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS. Bad members are reported and skipped.
+ */
+export function parseKeyValueList(name: string, value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const member of list(value)) {
+    const eq = member.indexOf('=');
+    const key = eq > 0 ? member.slice(0, eq).trim() : '';
+    if (key === '') {
+      invalid(name, member, 'member skipped');
+      continue;
+    }
+    try {
+      out[decodeURIComponent(key)] = decodeURIComponent(member.slice(eq + 1).trim());
+    } catch {
+      invalid(name, member, 'member skipped');
+    }
+  }
+  return out;
+}
+
+function endpoint(env: Env): string {
+  const signal = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (signal !== undefined) {
+    if (isUrl(signal)) return signal; // used as is
+    invalid('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', signal, 'generic endpoint');
+  }
+  const generic = raw(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (generic !== undefined) {
+    if (isUrl(generic)) return generic.replace(/\/+$/, '') + '/v1/traces';
+    invalid('OTEL_EXPORTER_OTLP_ENDPOINT', generic, 'http://localhost:4318');
+  }
+  return 'http://localhost:4318/v1/traces';
+}
+
+function isUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Signal-specific variable wins over the generic OTLP one. */
+function otlpVar(env: Env, suffix: string): string {
+  return raw(env, `OTEL_EXPORTER_OTLP_TRACES_${suffix}`) !== undefined
+    ? `OTEL_EXPORTER_OTLP_TRACES_${suffix}`
+    : `OTEL_EXPORTER_OTLP_${suffix}`;
+}
+
+function samplerArg(env: Env, name: SamplerName): number {
+  const v = raw(env, 'OTEL_TRACES_SAMPLER_ARG');
+  if (!name.endsWith('traceidratio')) return 1;
+  if (v === undefined) return 1;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    invalid('OTEL_TRACES_SAMPLER_ARG', v, 1);
+    return 1;
+  }
+  return n;
+}
+
+function exporters(env: Env): AgentConfig['exporters'] {
+  const names = list(raw(env, 'OTEL_TRACES_EXPORTER') ?? 'otlp').map((s) => s.toLowerCase());
+  const out: AgentConfig['exporters'] = [];
+  for (const n of names) {
+    if ((EXPORTERS as readonly string[]).includes(n)) {
+      if (!out.includes(n as AgentConfig['exporters'][number])) out.push(n as AgentConfig['exporters'][number]);
+    } else {
+      invalid('OTEL_TRACES_EXPORTER', n, 'skipped');
+    }
+  }
+  if (out.length === 0) return ['otlp'];
+  return out.includes('none') ? ['none'] : out;
+}
+
+function resourceAttributes(env: Env, serviceName: string | undefined): { attrs: Attributes; serviceName: string } {
+  const fromEnv = parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', raw(env, 'OTEL_RESOURCE_ATTRIBUTES'));
+  // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES (spec).
+  const name = serviceName ?? fromEnv['service.name'] ?? `unknown_service:${process.argv0 || 'node'}`;
+  const attrs: Attributes = {
+    'service.name': name,
+    'telemetry.sdk.name': 'waymark',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': SDK_VERSION,
+    'process.pid': process.pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    'host.name': safeHostname(),
+    ...fromEnv,
+  };
+  attrs['service.name'] = name;
+  return { attrs, serviceName: name };
+}
+
+function safeHostname(): string {
+  try {
+    return require('node:os').hostname();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The agent's version, reported as telemetry.sdk.version. */
+export const SDK_VERSION: string = (() => {
+  try {
+    // build/src/config.js and src/config.ts sit at different depths.
+    return require('../../package.json').version as string;
+  } catch {
+    try {
+      return require('../package.json').version as string;
+    } catch {
+      return '0.0.0';
+    }
+  }
+})();
+
+/** Reads the whole configuration from `env` (defaults to process.env). */
+export function readConfig(env: Env = process.env): AgentConfig {
+  const logLevel = oneOf(env, 'OTEL_LOG_LEVEL', LOG_LEVELS, 'info');
+  // Applied first, so that OTEL_LOG_LEVEL=none also silences the lines below.
+  setLogLevel(logLevel);
+  const samplerName = oneOf(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
+  const { attrs, serviceName } = resourceAttributes(env, raw(env, 'OTEL_SERVICE_NAME'));
+  const attributeCountLimit = int(env, 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', int(env, 'OTEL_ATTRIBUTE_COUNT_LIMIT', 128));
+  const valueLimitGeneric = raw(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
+  const attributeValueLengthLimit = int(
+    env,
+    'OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+    valueLimitGeneric === undefined ? Infinity : int(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', Infinity),
+  );
+  const bsp = {
+    scheduleDelayMs: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMs: int(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+    maxQueueSize: int(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1),
+    maxExportBatchSize: int(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1),
+  };
+  if (bsp.maxExportBatchSize > bsp.maxQueueSize) {
+    // Spec: the batch size must be less than or equal to the queue size.
+    invalid('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', String(bsp.maxExportBatchSize), bsp.maxQueueSize);
+    bsp.maxExportBatchSize = bsp.maxQueueSize;
+  }
+  const headersVar = otlpVar(env, 'HEADERS');
+  const protocolVar = otlpVar(env, 'PROTOCOL');
+  const compressionVar = otlpVar(env, 'COMPRESSION');
+  const timeoutVar = otlpVar(env, 'TIMEOUT');
+  const propagators = list(raw(env, 'OTEL_PROPAGATORS') ?? 'tracecontext,baggage').map((s) => s.toLowerCase());
+  const enabled = raw(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const disabled = raw(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+  return {
+    disabled: bool(env, 'OTEL_SDK_DISABLED', false),
+    serviceName,
+    resourceAttributes: attrs,
+    exporters: exporters(env),
+    otlp: {
+      url: endpoint(env),
+      protocol: oneOf(env, protocolVar, ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
+      headers: parseKeyValueList(headersVar, raw(env, headersVar)),
+      compression: oneOf(env, compressionVar, ['gzip', 'none'] as const, 'none'),
+      timeoutMs: int(env, timeoutVar, 10000),
+    },
+    zipkin: {
+      url: (() => {
+        const v = raw(env, 'OTEL_EXPORTER_ZIPKIN_ENDPOINT');
+        if (v === undefined) return 'http://localhost:9411/api/v2/spans';
+        if (isUrl(v)) return v;
+        invalid('OTEL_EXPORTER_ZIPKIN_ENDPOINT', v, 'http://localhost:9411/api/v2/spans');
+        return 'http://localhost:9411/api/v2/spans';
+      })(),
+      timeoutMs: int(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10000),
+    },
+    sampler: { name: samplerName, arg: samplerArg(env, samplerName) },
+    propagators: propagators.length ? propagators : ['tracecontext', 'baggage'],
+    bsp,
+    limits: {
+      attributeCountLimit,
+      attributeValueLengthLimit,
+      eventCountLimit: int(env, 'OTEL_SPAN_EVENT_COUNT_LIMIT', 128),
+      linkCountLimit: int(env, 'OTEL_SPAN_LINK_COUNT_LIMIT', 128),
+      attributePerEventCountLimit: int(env, 'OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT', 128),
+      attributePerLinkCountLimit: int(env, 'OTEL_LINK_ATTRIBUTE_COUNT_LIMIT', 128),
+    },
+    logLevel,
+    instrumentations: {
+      enabled: enabled === undefined ? undefined : list(enabled).map((s) => s.toLowerCase()),
+      disabled: disabled === undefined ? undefined : list(disabled).map((s) => s.toLowerCase()),
+    },
+  };
+}

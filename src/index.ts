@@ -1,0 +1,35 @@
+/**
+ * Waymark's public surface. Most users never import it: `--require waymark/register.js`
+ * does everything. It is here for `forceFlush()`/`shutdown()` and for embedding.
+ */
+import { getAgent, startAgent } from './sdk/agent';
+
+export { startAgent, getAgent } from './sdk/agent';
+export type { Agent, StartOptions } from './sdk/agent';
+export { readConfig } from './config';
+export type { AgentConfig } from './config';
+export { InMemorySpanExporter } from './export/in-memory-exporter';
+export type { SpanRecord, SpanExporter, ExportResult } from './export/span-record';
+
+/** Exports every finished span now. Resolves when done; never rejects. */
+export async function forceFlush(): Promise<void> {
+  try {
+    await getAgent()?.forceFlush();
+  } catch {
+    // flushing is best effort
+  }
+}
+
+/** Flushes and stops exporting; spans ended later are dropped. Never rejects. */
+export async function shutdown(): Promise<void> {
+  try {
+    await getAgent()?.shutdown();
+  } catch {
+    // best effort
+  }
+}
+
+/** Starts the agent if the preload did not (for apps that prefer code over flags). */
+export function start(): void {
+  startAgent();
+}

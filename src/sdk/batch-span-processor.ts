@@ -1,0 +1,163 @@
+import { describeError, diag } from '../diag';
+import type { SpanExporter, SpanRecord } from '../export/span-record';
+import type { SpanSink } from './span';
+
+export interface BatchOptions {
+  scheduleDelayMs: number;
+  exportTimeoutMs: number;
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+}
+
+/** How often a run of dropped spans is reported (one line per interval, not per span). */
+const DROP_REPORT_INTERVAL_MS = 10_000;
+
+/**
+ * The span buffer: a bounded queue drained in batches by one exporter. A full batch is
+ * exported at once; otherwise the scheduled delay does it. While an export is in flight
+ * spans keep queueing, and a second export of this processor never starts. Its timers
+ * are unref'd, so an idle agent never keeps the process alive. Spans that find the queue
+ * full are dropped, counted, and reported once per interval.
+ */
+export class BatchSpanProcessor implements SpanSink {
+  readonly #exporter: SpanExporter;
+  readonly #opts: BatchOptions;
+  #queue: SpanRecord[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #exporting: Promise<void> | undefined;
+  #shutdown = false;
+  #droppedTotal = 0;
+  #droppedSinceReport = 0;
+  #dropTimer: NodeJS.Timeout | undefined;
+  #exportedTotal = 0;
+  #failedTotal = 0;
+
+  constructor(exporter: SpanExporter, opts: BatchOptions) {
+    this.#exporter = exporter;
+    this.#opts = opts;
+  }
+
+  /** Counters for diagnostics and tests. */
+  get stats(): { queued: number; dropped: number; exported: number; failed: number } {
+    return { queued: this.#queue.length, dropped: this.#droppedTotal, exported: this.#exportedTotal, failed: this.#failedTotal };
+  }
+
+  onEnd(span: SpanRecord): void {
+    if ((span.traceFlags & 1) === 0) return;
+    if (this.#shutdown || this.#queue.length >= this.#opts.maxQueueSize) {
+      this.#drop(1);
+      return;
+    }
+    this.#queue.push(span);
+    if (this.#queue.length >= this.#opts.maxExportBatchSize) {
+      if (this.#exporting === undefined) this.#exportSoon();
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(this.#onTimer, this.#opts.scheduleDelayMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Exports everything queued now (waiting for an export in flight first). */
+  async forceFlush(): Promise<void> {
+    while (this.#exporting !== undefined || this.#queue.length > 0) {
+      if (this.#exporting !== undefined) await this.#exporting;
+      else await this.#exportOne();
+    }
+  }
+
+  /** Flushes, then shuts the exporter down; later spans are dropped. */
+  async shutdown(): Promise<void> {
+    if (this.#shutdown) return;
+    this.#shutdown = true;
+    try {
+      await this.forceFlush();
+    } finally {
+      clearTimeout(this.#timer);
+      this.#reportDrops();
+      try {
+        await this.#exporter.shutdown();
+      } catch (err) {
+        diag.debug(`exporter shutdown failed: ${describeError(err)}`);
+      }
+    }
+  }
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#exporting === undefined) void this.#exportOne();
+  };
+
+  /** Off the caller's stack: the span that filled the batch is ending inside app code. */
+  #exportSoon(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    setImmediate(() => {
+      if (this.#exporting === undefined && this.#queue.length > 0) void this.#exportOne();
+    }).unref();
+  }
+
+  #exportOne(): Promise<void> {
+    const batch = this.#queue.length <= this.#opts.maxExportBatchSize
+      ? this.#queue
+      : this.#queue.slice(0, this.#opts.maxExportBatchSize);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
+    if (batch.length === 0) return Promise.resolve();
+    const run = this.#send(batch).finally(() => {
+      this.#exporting = undefined;
+      this.#afterExport();
+    });
+    this.#exporting = run;
+    return run;
+  }
+
+  async #send(batch: SpanRecord[]): Promise<void> {
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      const timedOut = new Promise<{ ok: false; error: Error }>((resolve) => {
+        timeout = setTimeout(
+          () => resolve({ ok: false, error: new Error(`export timed out after ${this.#opts.exportTimeoutMs} ms`) }),
+          this.#opts.exportTimeoutMs,
+        );
+        timeout.unref();
+      });
+      const result = await Promise.race([this.#exporter.export(batch), timedOut]);
+      if (result.ok) this.#exportedTotal += batch.length;
+      else {
+        this.#failedTotal += batch.length;
+        diag.debug(`export of ${batch.length} spans failed: ${result.error ? describeError(result.error) : 'unknown'}`);
+      }
+    } catch (err) {
+      this.#failedTotal += batch.length;
+      diag.debug(`export of ${batch.length} spans threw: ${describeError(err)}`);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  #afterExport(): void {
+    if (this.#queue.length >= this.#opts.maxExportBatchSize) this.#exportSoon();
+    else if (this.#queue.length > 0 && this.#timer === undefined && !this.#shutdown) {
+      this.#timer = setTimeout(this.#onTimer, this.#opts.scheduleDelayMs);
+      this.#timer.unref();
+    }
+  }
+
+  #drop(n: number): void {
+    this.#droppedTotal += n;
+    this.#droppedSinceReport += n;
+    if (this.#dropTimer === undefined) {
+      this.#dropTimer = setTimeout(() => this.#reportDrops(), DROP_REPORT_INTERVAL_MS);
+      this.#dropTimer.unref();
+    }
+  }
+
+  #reportDrops(): void {
+    clearTimeout(this.#dropTimer);
+    this.#dropTimer = undefined;
+    if (this.#droppedSinceReport === 0) return;
+    diag.warn(
+      `dropped ${this.#droppedSinceReport} spans: the span queue was full (OTEL_BSP_MAX_QUEUE_SIZE=${this.#opts.maxQueueSize}); ${this.#droppedTotal} dropped in all`,
+    );
+    this.#droppedSinceReport = 0;
+  }
+}

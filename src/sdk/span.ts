@@ -1,0 +1,215 @@
+import {
+  SpanStatusCode,
+  type Attributes,
+  type AttributeValue,
+  type Exception,
+  type Link,
+  type Span as ApiSpan,
+  type SpanContext,
+  type SpanKind,
+  type SpanStatus,
+  type TimeInput,
+} from '@opentelemetry/api';
+import { fromTimeInput, now } from '../clock';
+import type { SpanLimits } from '../config';
+import type {
+  InstrumentationScope,
+  SpanEventRecord,
+  SpanLinkRecord,
+  SpanRecord,
+} from '../export/span-record';
+import { isAttributeValue, limitedAttributes, truncateValue } from './attributes';
+
+/** Where a finished span goes (the provider's processors). */
+export interface SpanSink {
+  onEnd(span: SpanRecord): void;
+}
+
+// Shared empty arrays: most spans have no events or links, so none is allocated for them.
+const NO_EVENTS: SpanEventRecord[] = Object.freeze([]) as unknown as SpanEventRecord[];
+const NO_LINKS: SpanLinkRecord[] = Object.freeze([]) as unknown as SpanLinkRecord[];
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+
+/**
+ * A recording, sampled span. It is its own export record (implements SpanRecord), so
+ * end() copies nothing: the processor queues the object itself. Only sampled spans are
+ * built as this class; unsampled ones are the API's cheap non-recording spans.
+ */
+export class Span implements ApiSpan, SpanRecord {
+  name: string;
+  readonly kind: SpanKind;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly parentIsRemote: boolean | undefined;
+  readonly traceFlags: number;
+  readonly startTime: number;
+  endTime = -1;
+  attributes: Attributes = {};
+  droppedAttributesCount = 0;
+  events: SpanEventRecord[] = NO_EVENTS;
+  droppedEventsCount = 0;
+  links: SpanLinkRecord[] = NO_LINKS;
+  droppedLinksCount = 0;
+  status: SpanStatus = UNSET_STATUS;
+  readonly scope: InstrumentationScope;
+  readonly #context: SpanContext;
+  readonly #limits: SpanLimits;
+  readonly #sink: SpanSink;
+  #attributeCount = 0;
+
+  constructor(
+    scope: InstrumentationScope,
+    limits: SpanLimits,
+    sink: SpanSink,
+    context: SpanContext,
+    name: string,
+    kind: SpanKind,
+    parent: SpanContext | undefined,
+    startTime: TimeInput | undefined,
+  ) {
+    this.scope = scope;
+    this.#limits = limits;
+    this.#sink = sink;
+    this.#context = context;
+    this.traceId = context.traceId;
+    this.spanId = context.spanId;
+    this.traceFlags = context.traceFlags;
+    this.name = name;
+    this.kind = kind;
+    this.parentSpanId = parent?.spanId;
+    this.parentIsRemote = parent === undefined ? undefined : parent.isRemote === true;
+    this.startTime = startTime === undefined ? now() : fromTimeInput(startTime);
+  }
+
+  /** Serialized tracestate for exporters, computed at export time only. */
+  get traceState(): string | undefined {
+    const ts = this.#context.traceState;
+    if (ts === undefined) return undefined;
+    const s = ts.serialize();
+    return s === '' ? undefined : s;
+  }
+
+  spanContext(): SpanContext {
+    return this.#context;
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    if (this.endTime !== -1 || key === '' || !isAttributeValue(value)) return this;
+    const attrs = this.attributes;
+    if (!(key in attrs)) {
+      if (this.#attributeCount >= this.#limits.attributeCountLimit) {
+        this.droppedAttributesCount++;
+        return this;
+      }
+      this.#attributeCount++;
+    }
+    const limit = this.#limits.attributeValueLengthLimit;
+    attrs[key] = limit === Infinity ? value : truncateValue(value, limit);
+    return this;
+  }
+
+  setAttributes(attributes: Attributes): this {
+    for (const key in attributes) this.setAttribute(key, attributes[key] as AttributeValue);
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: Attributes | TimeInput, time?: TimeInput): this {
+    if (this.endTime !== -1) return this;
+    const limits = this.#limits;
+    if (this.events.length >= limits.eventCountLimit) {
+      this.droppedEventsCount++;
+      return this;
+    }
+    let attrs: Attributes | undefined;
+    if (isTimeInput(attributesOrTime)) time = attributesOrTime;
+    else attrs = attributesOrTime as Attributes | undefined;
+    const limited = limitedAttributes(attrs, limits.attributePerEventCountLimit, limits.attributeValueLengthLimit);
+    if (this.events === NO_EVENTS) this.events = [];
+    this.events.push({
+      name: String(name),
+      time: time === undefined ? now() : fromTimeInput(time),
+      attributes: limited.attributes,
+      droppedAttributesCount: limited.dropped,
+    });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this.endTime !== -1 || link == null || link.context == null) return this;
+    const limits = this.#limits;
+    if (this.links.length >= limits.linkCountLimit) {
+      this.droppedLinksCount++;
+      return this;
+    }
+    const limited = limitedAttributes(link.attributes, limits.attributePerLinkCountLimit, limits.attributeValueLengthLimit);
+    if (this.links === NO_LINKS) this.links = [];
+    const ts = link.context.traceState?.serialize();
+    this.links.push({
+      traceId: link.context.traceId,
+      spanId: link.context.spanId,
+      traceFlags: link.context.traceFlags,
+      traceState: ts === '' ? undefined : ts,
+      attributes: limited.attributes,
+      droppedAttributesCount: limited.dropped,
+    });
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    if (Array.isArray(links)) for (const l of links) this.addLink(l);
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    if (this.endTime !== -1 || status == null) return this;
+    // Spec: OK is final; UNSET never overrides; a description only goes with ERROR.
+    if (this.status.code === SpanStatusCode.OK || status.code === SpanStatusCode.UNSET) return this;
+    if (status.code === SpanStatusCode.ERROR) {
+      this.status = typeof status.message === 'string' ? { code: SpanStatusCode.ERROR, message: status.message } : { code: SpanStatusCode.ERROR };
+    } else if (status.code === SpanStatusCode.OK) {
+      this.status = { code: SpanStatusCode.OK };
+    }
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (this.endTime === -1) this.name = name;
+    return this;
+  }
+
+  end(endTime?: TimeInput): void {
+    if (this.endTime !== -1) return; // idempotent: the first end wins
+    let t = endTime === undefined ? now() : fromTimeInput(endTime);
+    if (t < this.startTime) t = this.startTime; // a negative duration is never exported
+    this.endTime = t;
+    try {
+      this.#sink.onEnd(this);
+    } catch {
+      // A processor fault must never surface in the app's end() call.
+    }
+  }
+
+  isRecording(): boolean {
+    return this.endTime === -1;
+  }
+
+  recordException(exception: Exception, time?: TimeInput): void {
+    const attrs: Attributes = {};
+    if (typeof exception === 'string') {
+      attrs['exception.message'] = exception;
+    } else if (exception != null && typeof exception === 'object') {
+      const e = exception as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown };
+      const type = e.code !== undefined && e.code !== null ? String(e.code) : e.name;
+      if (type !== undefined) attrs['exception.type'] = String(type);
+      if (e.message !== undefined) attrs['exception.message'] = String(e.message);
+      if (typeof e.stack === 'string') attrs['exception.stacktrace'] = e.stack;
+    }
+    if (attrs['exception.type'] === undefined && attrs['exception.message'] === undefined) return;
+    this.addEvent('exception', attrs, time);
+  }
+}
+
+function isTimeInput(v: unknown): v is TimeInput {
+  return typeof v === 'number' || v instanceof Date || (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number');
+}

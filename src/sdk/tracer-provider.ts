@@ -1,0 +1,53 @@
+import type { TracerProvider as ApiTracerProvider, TracerOptions } from '@opentelemetry/api';
+import type { SpanLimits } from '../config';
+import type { SpanRecord } from '../export/span-record';
+import type { SampleDecision } from './sampler';
+import type { SpanSink } from './span';
+import { Tracer, type TracerState } from './tracer';
+
+/** A processor as the provider sees it: a sink plus flush and shutdown. */
+export interface SpanProcessor extends SpanSink {
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The API's TracerProvider: hands out one Tracer per scope and fans finished spans out
+ * to its processors (usually one: most setups have a single exporter).
+ */
+export class TracerProvider implements ApiTracerProvider {
+  readonly #tracers = new Map<string, Tracer>();
+  readonly #processors: SpanProcessor[];
+  readonly #state: TracerState;
+
+  constructor(opts: { sample: SampleDecision; limits: SpanLimits; processors: SpanProcessor[] }) {
+    this.#processors = opts.processors;
+    const sink: SpanSink =
+      opts.processors.length === 1
+        ? opts.processors[0]!
+        : {
+            onEnd: (span: SpanRecord) => {
+              for (const p of this.#processors) p.onEnd(span);
+            },
+          };
+    this.#state = { sample: opts.sample, limits: opts.limits, sink };
+  }
+
+  getTracer(name: string, version?: string, options?: TracerOptions): Tracer {
+    const key = `${name}@${version ?? ''}@${options?.schemaUrl ?? ''}`;
+    let tracer = this.#tracers.get(key);
+    if (tracer === undefined) {
+      tracer = new Tracer({ name: String(name), version, schemaUrl: options?.schemaUrl }, this.#state);
+      this.#tracers.set(key, tracer);
+    }
+    return tracer;
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.#processors.map((p) => p.forceFlush()));
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.#processors.map((p) => p.shutdown()));
+  }
+}
