@@ -9,6 +9,7 @@ import {
   type SpanKind,
   type SpanStatus,
   type TimeInput,
+  type TraceState,
 } from '@opentelemetry/api';
 import { fromTimeInput, now } from '../clock';
 import type { SpanLimits } from '../config';
@@ -19,6 +20,8 @@ import type {
   SpanRecord,
 } from '../export/span-record';
 import { isAttributeValue, limitedAttributes, truncateValue } from './attributes';
+import type { TraceId } from './ids';
+import { SpanIdentity } from './span-identity';
 
 /** Where a finished span goes (the provider's processors). */
 export interface SpanSink {
@@ -35,14 +38,9 @@ const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
  * end() copies nothing: the processor queues the object itself. Only sampled spans are
  * built as this class; unsampled ones are the API's cheap non-recording spans.
  */
-export class Span implements ApiSpan, SpanRecord {
+export class Span extends SpanIdentity implements ApiSpan, SpanRecord {
   name: string;
   readonly kind: SpanKind;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | undefined;
-  readonly parentIsRemote: boolean | undefined;
-  readonly traceFlags: number;
   readonly startTime: number;
   endTime = -1;
   attributes: Attributes = {};
@@ -53,7 +51,6 @@ export class Span implements ApiSpan, SpanRecord {
   droppedLinksCount = 0;
   status: SpanStatus = UNSET_STATUS;
   readonly scope: InstrumentationScope;
-  readonly #context: SpanContext;
   readonly #limits: SpanLimits;
   readonly #sink: SpanSink;
   #attributeCount = 0;
@@ -62,36 +59,21 @@ export class Span implements ApiSpan, SpanRecord {
     scope: InstrumentationScope,
     limits: SpanLimits,
     sink: SpanSink,
-    context: SpanContext,
+    trace: TraceId,
+    traceState: TraceState | undefined,
+    localParent: SpanIdentity | undefined,
+    remoteParent: SpanContext | undefined,
     name: string,
     kind: SpanKind,
-    parent: SpanContext | undefined,
     startTime: TimeInput | undefined,
   ) {
+    super(trace, 1, traceState, localParent, remoteParent);
     this.scope = scope;
     this.#limits = limits;
     this.#sink = sink;
-    this.#context = context;
-    this.traceId = context.traceId;
-    this.spanId = context.spanId;
-    this.traceFlags = context.traceFlags;
     this.name = name;
     this.kind = kind;
-    this.parentSpanId = parent?.spanId;
-    this.parentIsRemote = parent === undefined ? undefined : parent.isRemote === true;
     this.startTime = startTime === undefined ? now() : fromTimeInput(startTime);
-  }
-
-  /** Serialized tracestate for exporters, computed at export time only. */
-  get traceState(): string | undefined {
-    const ts = this.#context.traceState;
-    if (ts === undefined) return undefined;
-    const s = ts.serialize();
-    return s === '' ? undefined : s;
-  }
-
-  spanContext(): SpanContext {
-    return this.#context;
   }
 
   setAttribute(key: string, value: AttributeValue): this {

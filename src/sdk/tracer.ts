@@ -8,13 +8,16 @@ import {
   type SpanContext,
   type SpanOptions,
   type Tracer as ApiTracer,
+  type TraceState,
 } from '@opentelemetry/api';
 import type { SpanLimits } from '../config';
 import type { InstrumentationScope } from '../export/span-record';
 import { isTracingSuppressed } from '../suppress';
-import { newSpanId, newTraceId } from './ids';
+import { TraceId } from './ids';
 import type { SampleDecision } from './sampler';
 import { Span, type SpanSink } from './span';
+import { SpanIdentity } from './span-identity';
+import { UnsampledSpan } from './unsampled-span';
 
 /** Shared state of all tracers of one provider. */
 export interface TracerState {
@@ -49,28 +52,39 @@ export class Tracer implements ApiTracer {
 
   startSpan(name: string, options?: SpanOptions, ctx: Context = apiContext.active()): ApiSpan {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
-    const parent = options?.root ? undefined : validParent(trace.getSpanContext(ctx));
-    const traceId = parent === undefined ? newTraceId() : parent.traceId;
-    const spanId = newSpanId();
+    let traceId: TraceId | undefined;
+    let local: SpanIdentity | undefined;
+    let remote: SpanContext | undefined;
+    let traceState: TraceState | undefined;
+    let parentSampled: boolean | undefined;
+    const parentSpan = options?.root ? undefined : trace.getSpan(ctx);
+    if (parentSpan instanceof SpanIdentity) {
+      // A span of ours: continue its trace from the words, no hex needed.
+      local = parentSpan;
+      traceId = parentSpan.trace;
+      traceState = parentSpan.traceStateObject;
+      parentSampled = (parentSpan.traceFlags & 1) === 1;
+    } else if (parentSpan !== undefined) {
+      remote = validParent(parentSpan.spanContext());
+      if (remote !== undefined) {
+        traceId = TraceId.fromHex(remote.traceId);
+        traceState = remote.traceState;
+        parentSampled = (remote.traceFlags & 1) === 1;
+      }
+    }
+    traceId ??= TraceId.random();
     const state = this.#state;
-    const sampled = state.sample(parent, traceId);
-    const spanContext: SpanContext = {
-      traceId,
-      spanId,
-      traceFlags: sampled ? 1 : 0,
-      traceState: parent?.traceState,
-    };
-    // Unsampled: the API's non-recording span carries the ids on for propagation and
-    // costs one small object; nothing is recorded or queued.
-    if (!sampled) return trace.wrapSpanContext(spanContext);
+    if (!state.sample(parentSampled, traceId)) return new UnsampledSpan(traceId, 0, traceState, local, remote);
     const span = new Span(
       this.#scope,
       state.limits,
       state.sink,
-      spanContext,
+      traceId,
+      traceState,
+      local,
+      remote,
       String(name),
       options?.kind ?? SpanKind.INTERNAL,
-      parent,
       options?.startTime,
     );
     if (options !== undefined) {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createSampler, traceIdRatio } from '../../../src/sdk/sampler';
-import { newTraceId } from '../../../src/sdk/ids';
+import { TraceId } from '../../../src/sdk/ids';
 
-const parent = (sampled: boolean) => ({ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: sampled ? 1 : 0 });
+const T = (hex: string) => TraceId.fromHex(hex);
+const newTraceId = () => TraceId.random();
+
+const parent = (sampled: boolean) => sampled;
 
 describe('samplers', () => {
   it('always_on / always_off ignore the parent', () => {
@@ -13,8 +16,8 @@ describe('samplers', () => {
   it('parentbased_* follow a parent and apply the root sampler to roots', () => {
     for (const name of ['parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const) {
       const s = createSampler(name, 0);
-      expect(s(parent(true), 'f'.repeat(32))).toBe(true);
-      expect(s(parent(false), 'f'.repeat(32))).toBe(false);
+      expect(s(parent(true), T('f'.repeat(32)))).toBe(true);
+      expect(s(parent(false), T('f'.repeat(32)))).toBe(false);
     }
     expect(createSampler('parentbased_always_on', 1)(undefined, newTraceId())).toBe(true);
     expect(createSampler('parentbased_always_off', 1)(undefined, newTraceId())).toBe(false);
@@ -23,13 +26,13 @@ describe('samplers', () => {
   it('traceidratio decides on the rightmost 56 bits against (1 - ratio) * 2^56', () => {
     const half = traceIdRatio(0.5);
     // Threshold for 0.5 is 2^55 = 0x80000000000000: the last 14 hex digits decide.
-    expect(half(undefined, 'ffffffffffffffffff7fffffffffffff'.slice(0, 32))).toBe(false);
-    expect(half(undefined, '000000000000000000' + '80000000000000')).toBe(true);
-    expect(half(undefined, 'ffffffffffffffffff' + '7fffffffffffff')).toBe(false);
+    expect(half(undefined, T('ffffffffffffffffff7fffffffffffff'.slice(0, 32)))).toBe(false);
+    expect(half(undefined, T('000000000000000000' + '80000000000000'))).toBe(true);
+    expect(half(undefined, T('ffffffffffffffffff' + '7fffffffffffff'))).toBe(false);
     // The leftmost bits play no part (W3C random bits are the rightmost 7 bytes).
-    expect(half(undefined, '0'.repeat(18) + 'ffffffffffffff')).toBe(true);
-    expect(traceIdRatio(0)(undefined, 'f'.repeat(32))).toBe(false);
-    expect(traceIdRatio(1)(undefined, '0'.repeat(31) + '1')).toBe(true);
+    expect(half(undefined, T('0'.repeat(18) + 'ffffffffffffff'))).toBe(true);
+    expect(traceIdRatio(0)(undefined, T('f'.repeat(32)))).toBe(false);
+    expect(traceIdRatio(1)(undefined, T('0'.repeat(31) + '1'))).toBe(true);
   });
 
   it('traceidratio is deterministic, monotonic in the ratio and close to the ratio', () => {

@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Starts the fixture, waits for "ready", sends `signal`, resolves with how it ended. */
+function runAndSignal(env: Record<string, string>, signal: NodeJS.Signals, preload = true) {
+  return new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve, reject) => {
+    const args = [...(preload ? ['--require', path.join(ROOT, 'register.js')] : []), path.join(ROOT, 'test/fixtures/wait-for-signal.js')];
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (stdout.includes('ready') && !child.killed) child.kill(signal);
+    });
+    child.on('error', reject);
+    child.on('exit', (code, sig) => resolve({ code, signal: sig, stdout }));
+  });
+}
+
+let receiver: OtlpReceiver;
+beforeEach(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterEach(async () => {
+  await receiver.close();
+});
+
+describe('exit paths', () => {
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${sig} to an app without handlers: every finished span exported, process still dies by ${sig}`, async () => {
+      const baseline = await runAndSignal({}, sig, false);
+      expect(baseline).toMatchObject({ code: null, signal: sig });
+      const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '700' }, sig);
+      expect(res).toMatchObject({ code: null, signal: sig });
+      expect(receiver.spans()).toHaveLength(700);
+    });
+  }
+
+  it('an app that handles SIGTERM still decides: its exit code stands, spans flushed', async () => {
+    const baseline = await runAndSignal({ FIXTURE_HANDLER: 'exit3' }, 'SIGTERM', false);
+    expect(baseline).toMatchObject({ code: 3, signal: null });
+    const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'exit3', FIXTURE_SPANS: '5' }, 'SIGTERM');
+    expect(res).toMatchObject({ code: 3, signal: null });
+  });
+
+  it('an app that handles SIGTERM and keeps running is not killed by the agent', async () => {
+    const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'ignore', FIXTURE_SPANS: '5' }, 'SIGTERM');
+    expect(res.stdout).toContain('app-handled');
+    expect(res).toMatchObject({ code: 0, signal: null });
+    expect(receiver.spans()).toHaveLength(5);
+  });
+});
