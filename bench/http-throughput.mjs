@@ -1,0 +1,154 @@
+// Throughput, latency, memory and startup of HTTP apps under no agent, Waymark and the
+// OpenTelemetry Node agent (and dd-trace if installed), measured side by side in
+// alternating rounds in one session. Every request is sampled and exported to a local
+// counting receiver. Server pinned to CPU 0, load generator (wrk) and receiver to CPU 1.
+//
+//   node bench/http-throughput.mjs [express-hello fastify-hello express-fetch-pg]
+//   ROUNDS=3 DURATION=8 CONNECTIONS=32 to tune; results in bench/results/http-<date>.json
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { startCountingReceiver } from './counting-receiver.mjs';
+
+const require = createRequire(import.meta.url);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROUNDS = Number(process.env.ROUNDS || 3);
+const DURATION = Number(process.env.DURATION || 8);
+const CONNECTIONS = Number(process.env.CONNECTIONS || 32);
+const APPS = process.argv.slice(2).length ? process.argv.slice(2) : ['express-hello', 'fastify-hello', 'express-fetch-pg'];
+const PATHS = { 'express-hello': '/hello/world', 'fastify-hello': '/hello/world', 'express-fetch-pg': '/users/7' };
+
+function has(cmd) {
+  try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; }
+}
+if (!has('wrk')) {
+  console.error('wrk is needed (Debian: apt-get install wrk)');
+  process.exit(2);
+}
+const pin = has('taskset');
+const resolvable = (m) => { try { require.resolve(m); return true; } catch { return false; } };
+
+const AGENTS = {
+  none: { args: [], env: {} },
+  waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
+  otel: {
+    args: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+    env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+  },
+};
+if (resolvable('dd-trace')) {
+  AGENTS['dd-trace'] = { args: ['--require', 'dd-trace/init'], env: { DD_TRACE_AGENT_URL: 'http://127.0.0.1:1', DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false' } };
+}
+
+function startServer(app, agent, receiverUrl) {
+  const a = AGENTS[agent];
+  const args = [...a.args, path.join(ROOT, 'bench/apps', `${app}.js`)];
+  const cmd = pin ? 'taskset' : process.execPath;
+  const argv = pin ? ['-c', '0', process.execPath, ...args] : args;
+  const t0 = process.hrtime.bigint();
+  const child = spawn(cmd, argv, {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME,
+      OTEL_SERVICE_NAME: `bench-${app}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
+      OTEL_TRACES_SAMPLER: 'always_on',
+      ...a.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errText = '';
+  child.stderr.on('data', (d) => { errText += d; });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]), startupMs: Number(process.hrtime.bigint() - t0) / 1e6, stderr: () => errText });
+    });
+    child.on('exit', (code) => reject(new Error(`${app}/${agent} exited ${code}: ${errText}`)));
+  });
+}
+
+function wrk(port, seconds) {
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}${PATHS[app]}`];
+  const out = execFileSync(pin ? 'taskset' : 'wrk', pin ? ['-c', '1', 'wrk', ...args] : args, { encoding: 'utf8' });
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  const total = Number(/(\d+) requests in/.exec(out)[1]);
+  const lat = (p) => toMs(new RegExp(`\\s${p}%\\s+([\\d.]+\\w+)`).exec(out)[1]);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  return { rps, total, p50: lat(50), p99: lat(99), non2xx };
+}
+function toMs(s) {
+  const m = /([\d.]+)(us|ms|s)/.exec(s);
+  const v = Number(m[1]);
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v;
+}
+function rssMb(pid) {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+    return kb / 1024;
+  } catch { return NaN; }
+}
+const median = (a) => { const s = [...a].filter(Number.isFinite).sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let app;
+const receiver = await startCountingReceiver();
+const raw = [];
+const summary = {};
+for (app of APPS) {
+  const agents = Object.keys(AGENTS);
+  const per = Object.fromEntries(agents.map((a) => [a, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order every round so no agent always runs first or last.
+    const order = agents.map((_, i) => agents[(i + round) % agents.length]);
+    for (const agent of order) {
+      const srv = await startServer(app, agent, receiver.url);
+      wrk(srv.port, 2); // warm-up (JIT, pools, connections)
+      await sleep(300);
+      receiver.reset();
+      const r = wrk(srv.port, DURATION);
+      const rss = rssMb(srv.child.pid);
+      srv.child.kill('SIGTERM');
+      await new Promise((res) => srv.child.once('exit', res));
+      await sleep(300);
+      const got = receiver.counts();
+      const row = { app, agent, round, ...r, rssMb: +rss.toFixed(1), startupMs: +srv.startupMs.toFixed(1), spansReceived: got.spans };
+      raw.push(row);
+      per[agent].push(row);
+      console.error(`${app} ${agent} r${round}: ${r.rps.toFixed(0)} req/s p50 ${r.p50}ms p99 ${r.p99}ms rss ${row.rssMb}MB startup ${row.startupMs}ms spans ${got.spans}/${r.total}`);
+    }
+  }
+  const base = {
+    rps: median(per.none.map((x) => x.rps)), p50: median(per.none.map((x) => x.p50)), p99: median(per.none.map((x) => x.p99)),
+    rss: median(per.none.map((x) => x.rssMb)), startup: median(per.none.map((x) => x.startupMs)),
+  };
+  summary[app] = {};
+  for (const agent of agents) {
+    const rows = per[agent];
+    const m = { rps: median(rows.map((x) => x.rps)), p50: median(rows.map((x) => x.p50)), p99: median(rows.map((x) => x.p99)), rss: median(rows.map((x) => x.rssMb)), startup: median(rows.map((x) => x.startupMs)) };
+    summary[app][agent] = {
+      'req/s': Math.round(m.rps),
+      'throughput ratio': +(m.rps / base.rps).toFixed(3),
+      'p50 ratio': +(m.p50 / base.p50).toFixed(2),
+      'p99 ratio': +(m.p99 / base.p99).toFixed(2),
+      'RSS MB': m.rss,
+      'RSS +MB': +(m.rss - base.rss).toFixed(1),
+      'startup +ms': +(m.startup - base.startup).toFixed(1),
+      'spans/requests': +(median(rows.map((x) => x.spansReceived / x.total)) || 0).toFixed(2),
+    };
+  }
+}
+await receiver.close();
+console.log(`node ${process.version}; ${ROUNDS} alternating rounds × ${DURATION}s, wrk -c${CONNECTIONS}; server on CPU 0, wrk + receiver on CPU 1${pin ? '' : ' (taskset missing: unpinned)'}`);
+for (const [a, rows] of Object.entries(summary)) {
+  console.log(`\n${a}`);
+  console.table(rows);
+}
+mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+const file = path.join(ROOT, 'bench/results', `http-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ node: process.version, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, summary, raw }, null, 2));
+console.log(`\nraw results: ${path.relative(ROOT, file)}`);
