@@ -69,4 +69,9 @@ export interface ExportResult {
 export interface SpanExporter {
   export(spans: readonly SpanRecord[]): Promise<ExportResult>;
   shutdown(): Promise<void>;
+  /**
+   * Optional blocking export for the `exit` event after `process.exit()`, when nothing
+   * asynchronous can run any more. True when the spans were delivered.
+   */
+  exportSync?(spans: readonly SpanRecord[]): boolean;
 }

@@ -80,7 +80,11 @@ export function startAgent(opts: StartOptions = {}): Agent | undefined {
     };
     (globalThis as Global)[AGENT_KEY] = agent;
     if (opts.exitHooks !== false) {
-      removeExitHooks = installExitHooks(() => provider.forceFlush(), config.bsp.exportTimeoutMs);
+      removeExitHooks = installExitHooks(
+        () => provider.forceFlush(),
+        () => provider.flushSync(),
+        config.bsp.exportTimeoutMs,
+      );
     }
     if (opts.instrument !== false) startInstrumentation(config);
     return agent;

@@ -14,8 +14,10 @@ const SIGNALS: readonly Signal[] = ['SIGTERM', 'SIGINT'];
  *   not, we flush (bounded by `timeoutMs`), remove our listener and re-raise the signal, so
  *   the process dies exactly as it would have without us (128+n, signal status). A second
  *   signal during the flush re-raises at once.
+ * - `exit` (after `process.exit()`, or the app's own handler exiting): only synchronous
+ *   work can run, so what is still queued goes out through the exporter's blocking path.
  */
-export function installExitHooks(flush: () => Promise<void>, timeoutMs: number): () => void {
+export function installExitHooks(flush: () => Promise<void>, flushSync: () => void, timeoutMs: number): () => void {
   let flushing: Promise<void> | undefined;
   const boundedFlush = (): Promise<void> => {
     if (flushing) return flushing;
@@ -37,6 +39,14 @@ export function installExitHooks(flush: () => Promise<void>, timeoutMs: number):
     void boundedFlush();
   };
   process.on('beforeExit', onBeforeExit);
+  const onExit = (): void => {
+    try {
+      flushSync();
+    } catch {
+      // never in the way of an exit
+    }
+  };
+  process.on('exit', onExit);
 
   const handlers = new Map<Signal, () => void>();
   for (const sig of SIGNALS) {
@@ -62,6 +72,7 @@ export function installExitHooks(flush: () => Promise<void>, timeoutMs: number):
 
   return () => {
     process.removeListener('beforeExit', onBeforeExit);
+    process.removeListener('exit', onExit);
     for (const [sig, h] of handlers) process.removeListener(sig, h);
   };
 }

@@ -9,6 +9,8 @@ import { Tracer, type TracerState } from './tracer';
 export interface SpanProcessor extends SpanSink {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
+  /** Blocking flush for the `exit` event (optional). */
+  flushSync?(): void;
 }
 
 /**
@@ -45,6 +47,17 @@ export class TracerProvider implements ApiTracerProvider {
 
   async forceFlush(): Promise<void> {
     await Promise.all(this.#processors.map((p) => p.forceFlush()));
+  }
+
+  /** Blocking flush of every processor that supports it (the `exit` event). */
+  flushSync(): void {
+    for (const p of this.#processors) {
+      try {
+        p.flushSync?.();
+      } catch {
+        // exit must go on
+      }
+    }
   }
 
   async shutdown(): Promise<void> {

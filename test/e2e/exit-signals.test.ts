@@ -44,6 +44,21 @@ describe('exit paths', () => {
     expect(baseline).toMatchObject({ code: 3, signal: null });
     const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'exit3', FIXTURE_SPANS: '5' }, 'SIGTERM');
     expect(res).toMatchObject({ code: 3, signal: null });
+    expect(receiver.spans()).toHaveLength(5);
+  });
+
+  it('process.exit() right after a burst loses no finished span and keeps its exit code', async () => {
+    const res = await new Promise<{ code: number | null }>((resolve) => {
+      const child = spawn(process.execPath, ['--require', path.join(ROOT, 'register.js'), path.join(ROOT, 'test/fixtures/exit-now.js')], {
+        env: { PATH: process.env.PATH ?? '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '600', FIXTURE_CODE: '5' },
+        stdio: 'inherit',
+      });
+      child.on('exit', (code) => resolve({ code }));
+    });
+    expect(res.code).toBe(5);
+    await receiver.waitForSpans(600, 3000);
+    expect(receiver.spans()).toHaveLength(600);
+    expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(600);
   });
 
   it('an app that handles SIGTERM and keeps running is not killed by the agent', async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
+import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -60,15 +60,17 @@ describe('end to end: preloaded agent → OTLP receiver (official decoder)', () 
         expect(root.kind).toBe(2); // SPAN_KIND_SERVER
         expect(grand.kind).toBe(3); // SPAN_KIND_CLIENT
         expect(child.kind).toBe(1); // SPAN_KIND_INTERNAL
-        expect(child.attributes).toMatchObject({ 'user.id': 42, 'cache.hit': false, tags: ['a', 'b'], ratio: 0.5 });
+        expect(attributeMap(child.attributes)).toMatchObject({ 'user.id': 42, 'cache.hit': false, tags: ['a', 'b'], ratio: 0.5 });
         expect(child.status).toMatchObject({ code: 2, message: 'cache miss' });
         expect(child.events[0]!.name).toBe('exception');
-        expect(grand.events[0]).toMatchObject({ name: 'rows', attributes: { count: 3 } });
+        expect(attributeMap(child.events[0]!.attributes)).toMatchObject({ 'exception.message': 'cache miss', 'exception.type': 'Error' });
+        expect(grand.events[0]!.name).toBe('rows');
+        expect(attributeMap(grand.events[0]!.attributes)).toEqual({ count: 3 });
         expect(BigInt(root.endTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(root.startTimeUnixNano));
         const startMs = Number(BigInt(root.startTimeUnixNano) / 1_000_000n);
         expect(Math.abs(startMs - Date.now())).toBeLessThan(60_000);
-        expect(root.resource['service.name']).toBe('e2e-app');
-        expect(root.resource['deployment.environment.name']).toBe('test');
+        expect(attributeMap(root.resource)['service.name']).toBe('e2e-app');
+        expect(attributeMap(root.resource)['deployment.environment.name']).toBe('test');
         expect(root.scope).toMatchObject({ name: 'fixture-app', version: '2.0.0' });
       });
     }

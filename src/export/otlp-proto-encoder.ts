@@ -1,0 +1,584 @@
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import { epochNanos } from '../clock';
+import type { InstrumentationScope, Resource, SpanEventRecord, SpanLinkRecord, SpanRecord } from './span-record';
+
+/*
+ * Hand-written protobuf writer for opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest
+ * (PERF-FACTS §8: about 4x cheaper than the official serializer).
+ *
+ * Two passes over the same tree: `measure*` computes every message body length and every
+ * string's UTF-8 length, storing them in pre-order in `sizes`; `write*` then visits the
+ * tree in the identical order, reading those numbers back, so each length prefix is
+ * written once, minimal, and nothing is shifted or copied. The output buffer is allocated
+ * once at its exact size. Both passes must skip exactly the same nodes: every skip
+ * decision goes through a shared predicate (`valueType`, `hasText`).
+ *
+ * Field numbers: trace/v1/trace.proto, common/v1/common.proto, resource/v1/resource.proto.
+ */
+
+// Wire tags: (field << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited, 5 fixed32).
+const T_REQ_RESOURCE_SPANS = 0x0a; // ExportTraceServiceRequest.resource_spans = 1
+const T_RS_RESOURCE = 0x0a; // ResourceSpans.resource = 1
+const T_RS_SCOPE_SPANS = 0x12; // ResourceSpans.scope_spans = 2
+const T_SS_SCOPE = 0x0a; // ScopeSpans.scope = 1
+const T_SS_SPANS = 0x12; // ScopeSpans.spans = 2
+const T_SS_SCHEMA_URL = 0x1a; // ScopeSpans.schema_url = 3
+const T_SCOPE_NAME = 0x0a; // InstrumentationScope.name = 1
+const T_SCOPE_VERSION = 0x12; // InstrumentationScope.version = 2
+const T_RESOURCE_ATTRS = 0x0a; // Resource.attributes = 1
+const T_SPAN_TRACE_ID = 0x0a; // Span.trace_id = 1
+const T_SPAN_SPAN_ID = 0x12; // 2
+const T_SPAN_TRACE_STATE = 0x1a; // 3
+const T_SPAN_PARENT = 0x22; // 4
+const T_SPAN_NAME = 0x2a; // 5
+const T_SPAN_KIND = 0x30; // 6
+const T_SPAN_START = 0x39; // 7, fixed64
+const T_SPAN_END = 0x41; // 8, fixed64
+const T_SPAN_ATTRS = 0x4a; // 9
+const T_SPAN_DROPPED_ATTRS = 0x50; // 10
+const T_SPAN_EVENTS = 0x5a; // 11
+const T_SPAN_DROPPED_EVENTS = 0x60; // 12
+const T_SPAN_LINKS = 0x6a; // 13
+const T_SPAN_DROPPED_LINKS = 0x70; // 14
+const T_SPAN_STATUS = 0x7a; // 15
+const T_SPAN_FLAGS_1 = 0x85; // 16, fixed32: tag 133 takes two varint bytes
+const T_SPAN_FLAGS_2 = 0x01;
+const T_EVENT_TIME = 0x09; // Span.Event.time_unix_nano = 1, fixed64
+const T_EVENT_NAME = 0x12; // 2
+const T_EVENT_ATTRS = 0x1a; // 3
+const T_EVENT_DROPPED = 0x20; // 4
+const T_LINK_TRACE_ID = 0x0a; // Span.Link.trace_id = 1
+const T_LINK_SPAN_ID = 0x12; // 2
+const T_LINK_TRACE_STATE = 0x1a; // 3
+const T_LINK_ATTRS = 0x22; // 4
+const T_LINK_DROPPED = 0x28; // 5
+const T_LINK_FLAGS = 0x35; // 6, fixed32
+const T_STATUS_MESSAGE = 0x12; // Status.message = 2
+const T_STATUS_CODE = 0x18; // Status.code = 3
+const T_KV_KEY = 0x0a; // KeyValue.key = 1
+const T_KV_VALUE = 0x12; // KeyValue.value = 2
+const T_ANY_STRING = 0x0a; // AnyValue.string_value = 1
+const T_ANY_BOOL = 0x10; // 2
+const T_ANY_INT = 0x18; // 3
+const T_ANY_DOUBLE = 0x21; // 4, fixed64
+const T_ANY_ARRAY = 0x2a; // 5
+const T_ARRAY_VALUES = 0x0a; // ArrayValue.values = 1
+
+// trace.proto SpanFlags: bit 8 says whether the parent's remoteness is known, bit 9 says it is remote.
+const FLAG_HAS_IS_REMOTE = 0x100;
+const FLAG_IS_REMOTE = 0x200;
+
+// AnyValue kinds, decided once per value by `valueType` so both passes agree.
+const V_SKIP = 0;
+const V_STRING = 1;
+const V_BOOL = 2;
+const V_INT = 3;
+const V_DOUBLE = 4;
+const V_ARRAY = 5;
+
+// Below this length a JS loop beats the native UTF-8 call (PERF-FACTS §8: 868 vs 1477 ns/span).
+const SHORT_STRING = 64;
+
+// Scratch state. Encoding is synchronous and never re-entered, so one set per process suffices.
+let sizes = new Int32Array(1024);
+let cursor = 0;
+const EMPTY = Buffer.alloc(0);
+let out: Buffer = EMPTY;
+// A DataView over `out` for the fixed-width fields: V8 inlines its setters, unlike
+// Buffer#writeBigUInt64LE (about 35 vs 80 ns per timestamp).
+let view: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, 0, 0);
+let pos = 0;
+
+// Hex digit values by char code; anything else reads as 0.
+const HEX = new Uint8Array(128);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
+
+/** Encodes spans as an OTLP ExportTraceServiceRequest in protobuf binary form. */
+export function encodeTraceRequestProto(resource: Resource, spans: readonly SpanRecord[]): Uint8Array {
+  const resourceField = resourceBytes(resource);
+  const groups = groupByScope(spans);
+
+  cursor = 0;
+  let resourceSpansLen = resourceField.length;
+  for (const group of groups) {
+    let len = group.scope.head.length + group.scope.tail.length;
+    for (const span of group.spans) len += lengthField(measureSpan(span));
+    group.length = len;
+    resourceSpansLen += lengthField(len);
+  }
+
+  const total = lengthField(resourceSpansLen);
+  setOutput(Buffer.allocUnsafe(total));
+  out[pos++] = T_REQ_RESOURCE_SPANS;
+  writeVarint(resourceSpansLen);
+  copyBytes(resourceField);
+  for (const group of groups) {
+    out[pos++] = T_RS_SCOPE_SPANS;
+    writeVarint(group.length);
+    copyBytes(group.scope.head);
+    for (const span of group.spans) writeSpan(span);
+    copyBytes(group.scope.tail);
+  }
+  const result = out;
+  setOutput(EMPTY); // do not keep the caller's buffer alive
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// What repeats: the resource and each scope, encoded once and cached on their objects.
+
+interface EncodedScope {
+  readonly key: string;
+  /** The complete ScopeSpans.scope field (tag, length, InstrumentationScope). */
+  readonly head: Buffer;
+  /** The complete ScopeSpans.schema_url field, or nothing. */
+  readonly tail: Buffer;
+}
+
+interface ScopeGroup {
+  readonly scope: EncodedScope;
+  readonly spans: SpanRecord[];
+  length: number;
+}
+
+const resourceCache = new WeakMap<Resource, Buffer>();
+const scopeCache = new WeakMap<InstrumentationScope, EncodedScope>();
+
+/** The complete ResourceSpans.resource field; resources are immutable, so once per object. */
+function resourceBytes(resource: Resource): Buffer {
+  let bytes = resourceCache.get(resource);
+  if (bytes === undefined) {
+    cursor = 0;
+    const bodyLen = measureAttributes(resource.attributes);
+    bytes = Buffer.allocUnsafe(lengthField(bodyLen));
+    setOutput(bytes);
+    out[pos++] = T_RS_RESOURCE;
+    writeVarint(bodyLen);
+    writeAttributes(resource.attributes, T_RESOURCE_ATTRS);
+    setOutput(EMPTY);
+    resourceCache.set(resource, bytes);
+  }
+  return bytes;
+}
+
+function encodedScope(scope: InstrumentationScope): EncodedScope {
+  let encoded = scopeCache.get(scope);
+  if (encoded === undefined) {
+    const version = scope.version ?? '';
+    const schemaUrl = scope.schemaUrl ?? '';
+    const name = fieldBytes(T_SCOPE_NAME, Buffer.from(scope.name, 'utf8'));
+    const body = hasText(version) ? Buffer.concat([name, fieldBytes(T_SCOPE_VERSION, Buffer.from(version, 'utf8'))]) : name;
+    encoded = {
+      key: `${scope.name}\u0000${version}\u0000${schemaUrl}`,
+      head: fieldBytes(T_SS_SCOPE, body),
+      tail: hasText(schemaUrl) ? fieldBytes(T_SS_SCHEMA_URL, Buffer.from(schemaUrl, 'utf8')) : EMPTY,
+    };
+    scopeCache.set(scope, encoded);
+  }
+  return encoded;
+}
+
+/** One length-delimited field around `body`, for the things encoded once and cached. */
+function fieldBytes(tag: number, body: Buffer): Buffer {
+  const prefix = [tag];
+  let v = body.length;
+  while (v > 0x7f) {
+    prefix.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  prefix.push(v);
+  return Buffer.concat([Buffer.from(prefix), body]);
+}
+
+/** Groups spans by scope (name, version, schema URL), keeping first-seen order. */
+function groupByScope(spans: readonly SpanRecord[]): ScopeGroup[] {
+  const groups: ScopeGroup[] = [];
+  const byKey = new Map<string, ScopeGroup>();
+  let lastScope: InstrumentationScope | undefined;
+  let lastGroup: ScopeGroup | undefined;
+  for (const span of spans) {
+    // Spans of one tracer share their scope object: skip the lookups for runs of them.
+    if (span.scope !== lastScope || lastGroup === undefined) {
+      const scope = encodedScope(span.scope);
+      let group = byKey.get(scope.key);
+      if (group === undefined) {
+        group = { scope, spans: [], length: 0 };
+        byKey.set(scope.key, group);
+        groups.push(group);
+      }
+      lastScope = span.scope;
+      lastGroup = group;
+    }
+    lastGroup.spans.push(span);
+  }
+  return groups;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pass 1: measure. Each function returns a body length and records lengths in pre-order.
+
+function reserve(): number {
+  if (cursor === sizes.length) {
+    const grown = new Int32Array(sizes.length * 2);
+    grown.set(sizes);
+    sizes = grown;
+  }
+  return cursor++;
+}
+
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+/** Size of a length-delimited field with a one-byte tag around a body of `len` bytes. */
+function lengthField(len: number): number {
+  return 1 + varintSize(len) + len;
+}
+
+function hasText(s: string | undefined): s is string {
+  return s !== undefined && s.length > 0;
+}
+
+/** Records the UTF-8 length of `s` and returns the size of its one-byte-tag field. */
+function stringField(s: string): number {
+  const slot = reserve();
+  const len = utf8Length(s);
+  sizes[slot] = len;
+  return lengthField(len);
+}
+
+function utf8Length(s: string): number {
+  const n = s.length;
+  if (n < SHORT_STRING) {
+    let i = 0;
+    while (i < n && s.charCodeAt(i) < 0x80) i++;
+    if (i === n) return n;
+  }
+  return Buffer.byteLength(s, 'utf8');
+}
+
+function idField(hex: string): number {
+  return lengthField(hex.length >>> 1);
+}
+
+function measureSpan(span: SpanRecord): number {
+  const slot = reserve();
+  let len = idField(span.traceId) + idField(span.spanId);
+  if (hasText(span.traceState)) len += stringField(span.traceState);
+  if (hasText(span.parentSpanId)) len += idField(span.parentSpanId);
+  len += stringField(span.name);
+  len += 2 + 9 + 9; // kind (always 1..5, one byte), start and end (fixed64)
+  len += measureAttributes(span.attributes);
+  if (span.droppedAttributesCount > 0) len += 1 + varintSize(span.droppedAttributesCount);
+  for (const event of span.events) len += lengthField(measureEvent(event));
+  if (span.droppedEventsCount > 0) len += 1 + varintSize(span.droppedEventsCount);
+  for (const link of span.links) len += lengthField(measureLink(link));
+  if (span.droppedLinksCount > 0) len += 1 + varintSize(span.droppedLinksCount);
+  if (hasStatus(span)) len += lengthField(measureStatus(span));
+  if (spanFlags(span) !== 0) len += 2 + 4;
+  sizes[slot] = len;
+  return len;
+}
+
+function measureEvent(event: SpanEventRecord): number {
+  const slot = reserve();
+  let len = 9 + stringField(event.name);
+  if (event.attributes !== undefined) len += measureAttributes(event.attributes);
+  if (event.droppedAttributesCount > 0) len += 1 + varintSize(event.droppedAttributesCount);
+  sizes[slot] = len;
+  return len;
+}
+
+function measureLink(link: SpanLinkRecord): number {
+  const slot = reserve();
+  let len = idField(link.traceId) + idField(link.spanId);
+  if (hasText(link.traceState)) len += stringField(link.traceState);
+  if (link.attributes !== undefined) len += measureAttributes(link.attributes);
+  if (link.droppedAttributesCount > 0) len += 1 + varintSize(link.droppedAttributesCount);
+  if ((link.traceFlags & 0xff) !== 0) len += 1 + 4;
+  sizes[slot] = len;
+  return len;
+}
+
+function hasStatus(span: SpanRecord): boolean {
+  return span.status.code !== 0 || hasText(span.status.message);
+}
+
+function measureStatus(span: SpanRecord): number {
+  const slot = reserve();
+  let len = 0;
+  if (hasText(span.status.message)) len += stringField(span.status.message);
+  if (span.status.code !== 0) len += 1 + varintSize(span.status.code);
+  sizes[slot] = len;
+  return len;
+}
+
+/** Size of all KeyValue fields for `attrs` (their tag is one byte in every parent message). */
+function measureAttributes(attrs: Attributes): number {
+  let total = 0;
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (valueType(value) === V_SKIP) continue;
+    const slot = reserve();
+    const len = stringField(key) + lengthField(measureAnyValue(value));
+    sizes[slot] = len;
+    total += lengthField(len);
+  }
+  return total;
+}
+
+function valueType(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return V_STRING;
+    case 'boolean':
+      return V_BOOL;
+    case 'number':
+      return Number.isSafeInteger(value) ? V_INT : V_DOUBLE;
+    case 'object':
+      return Array.isArray(value) ? V_ARRAY : V_SKIP;
+    default:
+      return V_SKIP;
+  }
+}
+
+/** Body length of an AnyValue; null/undefined array members become empty AnyValues, keeping positions. */
+function measureAnyValue(value: AttributeValue | null | undefined): number {
+  const slot = reserve();
+  let len: number;
+  switch (valueType(value)) {
+    case V_STRING:
+      len = stringField(value as string);
+      break;
+    case V_BOOL:
+      len = 2;
+      break;
+    case V_INT:
+      len = 1 + int64Size(value as number);
+      break;
+    case V_DOUBLE:
+      len = 9;
+      break;
+    case V_ARRAY: {
+      const arraySlot = reserve();
+      let arrayLen = 0;
+      for (const item of value as ReadonlyArray<unknown>) {
+        arrayLen += lengthField(measureAnyValue(item as AttributeValue | null | undefined));
+      }
+      sizes[arraySlot] = arrayLen;
+      len = lengthField(arrayLen);
+      break;
+    }
+    default:
+      len = 0;
+  }
+  sizes[slot] = len;
+  return len;
+}
+
+/** Varint size of a safe integer as int64 (negatives take all ten bytes, two's complement). */
+function int64Size(v: number): number {
+  if (v < 0) return 10;
+  if (v < 0x10000000) return varintSize(v);
+  let size = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function spanFlags(span: SpanRecord): number {
+  let flags = span.traceFlags & 0xff;
+  // Remoteness is only meaningful for a span that has a parent, and only when it is known.
+  if (hasText(span.parentSpanId) && span.parentIsRemote !== undefined) {
+    flags |= FLAG_HAS_IS_REMOTE;
+    if (span.parentIsRemote) flags |= FLAG_IS_REMOTE;
+  }
+  return flags;
+}
+
+// ---------------------------------------------------------------------------------------
+// Pass 2: write, reading the recorded lengths back in the same order.
+
+/** Points the writer at `target` and rewinds both cursors. */
+function setOutput(target: Buffer): void {
+  out = target;
+  view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  pos = 0;
+  cursor = 0;
+}
+
+function writeVarint(v: number): void {
+  while (v > 0x7f) {
+    out[pos++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  out[pos++] = v;
+}
+
+function copyBytes(bytes: Buffer): void {
+  bytes.copy(out, pos);
+  pos += bytes.length;
+}
+
+function writeString(tag: number, s: string): void {
+  const len = sizes[cursor++];
+  out[pos++] = tag;
+  writeVarint(len);
+  // Equal lengths mean every char is ASCII (any other char takes more UTF-8 bytes).
+  if (len === s.length && len < SHORT_STRING) {
+    for (let i = 0; i < len; i++) out[pos + i] = s.charCodeAt(i);
+  } else {
+    out.write(s, pos, len, 'utf8');
+  }
+  pos += len;
+}
+
+function writeId(tag: number, hex: string): void {
+  const len = hex.length >>> 1;
+  out[pos++] = tag;
+  writeVarint(len);
+  for (let i = 0, j = 0; i < len; i++, j += 2) {
+    out[pos + i] = (HEX[hex.charCodeAt(j)]! << 4) | HEX[hex.charCodeAt(j + 1)]!;
+  }
+  pos += len;
+}
+
+function writeFixed64Time(tag: number, t: number): void {
+  out[pos++] = tag;
+  // A span that never got a valid time would make BigInt() throw; zero marks it as unknown.
+  view.setBigUint64(pos, Number.isFinite(t) ? epochNanos(t) : 0n, true);
+  pos += 8;
+}
+
+function writeFixed32(v: number): void {
+  view.setUint32(pos, v, true);
+  pos += 4;
+}
+
+function writeUintField(tag: number, v: number): void {
+  out[pos++] = tag;
+  writeVarint(v);
+}
+
+function writeSpan(span: SpanRecord): void {
+  out[pos++] = T_SS_SPANS;
+  writeVarint(sizes[cursor++]);
+  writeId(T_SPAN_TRACE_ID, span.traceId);
+  writeId(T_SPAN_SPAN_ID, span.spanId);
+  if (hasText(span.traceState)) writeString(T_SPAN_TRACE_STATE, span.traceState);
+  if (hasText(span.parentSpanId)) writeId(T_SPAN_PARENT, span.parentSpanId);
+  writeString(T_SPAN_NAME, span.name);
+  // API SpanKind is INTERNAL=0..CONSUMER=4; the proto reserves 0 for UNSPECIFIED.
+  const kind = span.kind;
+  out[pos++] = T_SPAN_KIND;
+  out[pos++] = kind >= 0 && kind <= 4 ? kind + 1 : 1;
+  writeFixed64Time(T_SPAN_START, span.startTime);
+  writeFixed64Time(T_SPAN_END, span.endTime);
+  writeAttributes(span.attributes, T_SPAN_ATTRS);
+  if (span.droppedAttributesCount > 0) writeUintField(T_SPAN_DROPPED_ATTRS, span.droppedAttributesCount);
+  for (const event of span.events) writeEvent(event);
+  if (span.droppedEventsCount > 0) writeUintField(T_SPAN_DROPPED_EVENTS, span.droppedEventsCount);
+  for (const link of span.links) writeLink(link);
+  if (span.droppedLinksCount > 0) writeUintField(T_SPAN_DROPPED_LINKS, span.droppedLinksCount);
+  if (hasStatus(span)) {
+    out[pos++] = T_SPAN_STATUS;
+    writeVarint(sizes[cursor++]);
+    if (hasText(span.status.message)) writeString(T_STATUS_MESSAGE, span.status.message);
+    if (span.status.code !== 0) writeUintField(T_STATUS_CODE, span.status.code);
+  }
+  const flags = spanFlags(span);
+  if (flags !== 0) {
+    out[pos++] = T_SPAN_FLAGS_1;
+    out[pos++] = T_SPAN_FLAGS_2;
+    writeFixed32(flags);
+  }
+}
+
+function writeEvent(event: SpanEventRecord): void {
+  out[pos++] = T_SPAN_EVENTS;
+  writeVarint(sizes[cursor++]);
+  writeFixed64Time(T_EVENT_TIME, event.time);
+  writeString(T_EVENT_NAME, event.name);
+  if (event.attributes !== undefined) writeAttributes(event.attributes, T_EVENT_ATTRS);
+  if (event.droppedAttributesCount > 0) writeUintField(T_EVENT_DROPPED, event.droppedAttributesCount);
+}
+
+function writeLink(link: SpanLinkRecord): void {
+  out[pos++] = T_SPAN_LINKS;
+  writeVarint(sizes[cursor++]);
+  writeId(T_LINK_TRACE_ID, link.traceId);
+  writeId(T_LINK_SPAN_ID, link.spanId);
+  if (hasText(link.traceState)) writeString(T_LINK_TRACE_STATE, link.traceState);
+  if (link.attributes !== undefined) writeAttributes(link.attributes, T_LINK_ATTRS);
+  if (link.droppedAttributesCount > 0) writeUintField(T_LINK_DROPPED, link.droppedAttributesCount);
+  // The link record carries no remoteness, so bits 8-9 stay clear ("unknown").
+  if ((link.traceFlags & 0xff) !== 0) {
+    out[pos++] = T_LINK_FLAGS;
+    writeFixed32(link.traceFlags & 0xff);
+  }
+}
+
+function writeAttributes(attrs: Attributes, tag: number): void {
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (valueType(value) === V_SKIP) continue;
+    out[pos++] = tag;
+    writeVarint(sizes[cursor++]);
+    writeString(T_KV_KEY, key);
+    out[pos++] = T_KV_VALUE;
+    writeAnyValue(value);
+  }
+}
+
+/** Writes the length prefix and body of an AnyValue (its field tag is already out). */
+function writeAnyValue(value: AttributeValue | null | undefined): void {
+  writeVarint(sizes[cursor++]);
+  switch (valueType(value)) {
+    case V_STRING:
+      writeString(T_ANY_STRING, value as string);
+      break;
+    case V_BOOL:
+      out[pos++] = T_ANY_BOOL;
+      out[pos++] = value ? 1 : 0;
+      break;
+    case V_INT:
+      out[pos++] = T_ANY_INT;
+      writeInt64(value as number);
+      break;
+    case V_DOUBLE:
+      out[pos++] = T_ANY_DOUBLE;
+      view.setFloat64(pos, value as number, true);
+      pos += 8;
+      break;
+    case V_ARRAY:
+      out[pos++] = T_ANY_ARRAY;
+      writeVarint(sizes[cursor++]);
+      for (const item of value as ReadonlyArray<unknown>) {
+        out[pos++] = T_ARRAY_VALUES;
+        writeAnyValue(item as AttributeValue | null | undefined);
+      }
+      break;
+    default:
+    // An empty AnyValue: its zero length is already written.
+  }
+}
+
+/** int64 varint of a safe integer, split into 32-bit halves so bit operations stay exact. */
+function writeInt64(v: number): void {
+  if (v >= 0 && v < 0x80000000) {
+    writeVarint(v);
+    return;
+  }
+  let hi = Math.floor(v / 0x100000000);
+  let lo = v - hi * 0x100000000;
+  hi >>>= 0; // two's complement of the high half for negatives
+  while (hi !== 0 || lo > 0x7f) {
+    out[pos++] = (lo & 0x7f) | 0x80;
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
+  }
+  out[pos++] = lo;
+}
