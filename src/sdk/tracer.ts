@@ -12,6 +12,7 @@ import {
 } from '@opentelemetry/api';
 import type { SpanLimits } from '../config';
 import type { InstrumentationScope } from '../export/span-record';
+import { B3_SAMPLING_HINT_KEY } from '../propagation/b3';
 import { isTracingSuppressed } from '../suppress';
 import { TraceId } from './ids';
 import type { SampleDecision } from './sampler';
@@ -72,7 +73,13 @@ export class Tracer implements ApiTracer {
         parentSampled = (remote.traceFlags & 1) === 1;
       }
     }
-    traceId ??= TraceId.random();
+    if (traceId === undefined) {
+      traceId = TraceId.random();
+      // A B3 sampling-only header (`b3: 1`, `X-B3-Sampled: 0`) carries a decision but no
+      // ids: a root started under it honours the decision like a parent's flag.
+      const hint = ctx.getValue(B3_SAMPLING_HINT_KEY);
+      if (hint !== undefined) parentSampled = hint !== 'deny';
+    }
     const state = this.#state;
     if (!state.sample(parentSampled, traceId)) return new UnsampledSpan(traceId, 0, traceState, local, remote);
     const span = new Span(
