@@ -1,5 +1,7 @@
 import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { readConfig, type AgentConfig } from '../config';
+import { installHooks } from '../hooks';
+import { createPropagator } from '../propagation';
 import { describeError, diag } from '../diag';
 import type { Resource, SpanExporter } from '../export/span-record';
 import { BatchSpanProcessor } from './batch-span-processor';
@@ -111,8 +113,6 @@ function registerGlobals(provider: TracerProvider, propagator: TextMapPropagator
 }
 
 function createPropagators(config: AgentConfig): TextMapPropagator {
-  // Loaded here rather than at the top so a unit test of the core can run without it.
-  const { createPropagator } = require('../propagation') as typeof import('../propagation');
   return createPropagator(config.propagators);
 }
 
@@ -141,7 +141,6 @@ function createExporters(config: AgentConfig, resource: Resource): SpanExporter[
 
 function startInstrumentation(config: AgentConfig): void {
   try {
-    const { installHooks } = require('../hooks') as typeof import('../hooks');
     installHooks(config.instrumentations);
   } catch (err) {
     diag.error(`module hooks could not be installed; only manual spans are traced: ${describeError(err)}`);

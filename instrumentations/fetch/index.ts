@@ -1,0 +1,107 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type TextMapSetter } from '@opentelemetry/api';
+import type { InstrumentationKit } from '../../src/instrument/kit';
+import { recordError } from '../../src/instrument/run-span';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE } from '../../src/instrument/semconv';
+import type { Instrumentation } from '../../src/instrument/types';
+import { isTracingSuppressed } from '../../src/suppress';
+import { spanNameMethod } from '../../src/instrument/http-method';
+import {
+  CHANNELS,
+  type RequestCreateMessage,
+  type RequestErrorMessage,
+  type RequestHeadersMessage,
+  type RequestTrailersMessage,
+  type UndiciRequest,
+} from './channels';
+import { fetchSpanAttributes, hasHeader } from './recipes';
+
+/** The span of an undici request, kept on the request object. */
+const SPAN = Symbol('waymark.fetch.span');
+type Traced = UndiciRequest & { [SPAN]?: Span };
+
+const headerSetter: TextMapSetter<UndiciRequest> = {
+  set(request, key, value) {
+    if (!hasHeader(request.headers, key)) request.addHeader(key, value);
+  },
+};
+
+let kit: InstrumentationKit | undefined;
+
+function onCreate(message: unknown): void {
+  const k = kit;
+  if (k === undefined || !k.active) return;
+  try {
+    const request = (message as RequestCreateMessage).request as Traced;
+    // undici publishes from inside fetch(): the active context is the caller's.
+    const parent = context.active();
+    if (isTracingSuppressed(parent)) return;
+    const attributes = fetchSpanAttributes(request);
+    const name = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
+    const span = k.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    request[SPAN] = span;
+    propagation.inject(trace.setSpan(parent, span), request, headerSetter);
+  } catch (err) {
+    k.fail(err, 'fetch request');
+  }
+}
+
+function onHeaders(message: unknown): void {
+  try {
+    const { request, response } = message as RequestHeadersMessage;
+    const span = (request as Traced)[SPAN];
+    if (span === undefined) return;
+    const code = response.statusCode;
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, code);
+    if (code >= 400) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.setAttribute(ATTR_ERROR_TYPE, String(code));
+    }
+  } catch (err) {
+    kit?.fail(err, 'fetch response');
+  }
+}
+
+function onTrailers(message: unknown): void {
+  const request = (message as RequestTrailersMessage).request as Traced;
+  const span = request[SPAN];
+  if (span === undefined) return;
+  request[SPAN] = undefined;
+  try {
+    span.end();
+  } catch (err) {
+    // A subscriber that throws becomes an uncaught exception in the host.
+    kit?.fail(err, 'fetch end');
+  }
+}
+
+function onError(message: unknown): void {
+  const { request, error } = message as RequestErrorMessage;
+  const span = (request as Traced)[SPAN];
+  if (span === undefined) return;
+  (request as Traced)[SPAN] = undefined;
+  try {
+    recordError(span, error);
+    span.end();
+  } catch (err) {
+    kit?.fail(err, 'fetch error');
+  }
+}
+
+/** Global fetch (undici) through its diagnostics channels: subscribed at agent start. */
+export const instrumentation: Instrumentation = {
+  start(k: InstrumentationKit) {
+    kit = k;
+    subscribe(CHANNELS.create, onCreate);
+    subscribe(CHANNELS.headers, onHeaders);
+    subscribe(CHANNELS.trailers, onTrailers);
+    subscribe(CHANNELS.error, onError);
+  },
+  stop() {
+    unsubscribe(CHANNELS.create, onCreate);
+    unsubscribe(CHANNELS.headers, onHeaders);
+    unsubscribe(CHANNELS.trailers, onTrailers);
+    unsubscribe(CHANNELS.error, onError);
+    kit = undefined;
+  },
+};

@@ -1,0 +1,139 @@
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader } from 'node:http';
+import type { Attributes } from '@opentelemetry/api';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_HTTP_REQUEST_HEADER_PREFIX,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+  HTTP_REQUEST_METHOD_OTHER,
+} from '../../src/instrument/semconv';
+import { normalizeMethod } from '../../src/instrument/http-method';
+import { buildFullUrl, hostAddress, hostPort, redactQuery } from '../../src/instrument/url';
+
+export { normalizeMethod, spanNameMethod } from '../../src/instrument/http-method';
+
+// Pure functions from a request to span name parts and attributes. No I/O, no context.
+
+/**
+ * Attributes of a SERVER span at request start. `path` is `req.url` up to `?`, `queryAt`
+ * the index of `?` in `req.url` (-1 when none).
+ */
+export function serverSpanAttributes(
+  req: IncomingMessage,
+  headers: IncomingHttpHeaders,
+  scheme: string,
+  path: string,
+  queryAt: number,
+): Attributes {
+  const method = normalizeMethod(req.method);
+  const attrs: Attributes = {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_SCHEME]: scheme,
+    [ATTR_URL_PATH]: path,
+    [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
+  };
+  if (method === HTTP_REQUEST_METHOD_OTHER && req.method !== undefined) attrs[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
+  if (queryAt >= 0) attrs[ATTR_URL_QUERY] = redactQuery((req.url as string).slice(queryAt + 1));
+  const host = headers.host;
+  if (host !== undefined && host.length > 0) {
+    attrs[ATTR_SERVER_ADDRESS] = hostAddress(host);
+    attrs[ATTR_SERVER_PORT] = hostPort(host) ?? (scheme === 'https' ? 443 : 80);
+  }
+  const ua = headers['user-agent'];
+  if (ua !== undefined) attrs[ATTR_USER_AGENT_ORIGINAL] = ua;
+  const client = clientAddress(req, headers);
+  if (client !== undefined) attrs[ATTR_CLIENT_ADDRESS] = client;
+  return attrs;
+}
+
+/** `client.address`: first X-Forwarded-For entry, else the socket's peer. */
+function clientAddress(req: IncomingMessage, headers: IncomingHttpHeaders): string | undefined {
+  const xff = headers['x-forwarded-for'];
+  if (typeof xff === 'string' && xff.length > 0) {
+    const comma = xff.indexOf(',');
+    const first = (comma < 0 ? xff : xff.slice(0, comma)).trim();
+    if (first.length > 0) return first;
+  }
+  return req.socket?.remoteAddress;
+}
+
+/** Attributes of a CLIENT span, read from the ClientRequest Node built from the call's arguments. */
+export function clientSpanAttributes(req: ClientRequest, args: ArrayLike<unknown>): Attributes {
+  const method = normalizeMethod(req.method);
+  const scheme = req.protocol === 'https:' ? 'https' : 'http';
+  const host = req.host;
+  const port = clientPort(req, args, scheme);
+  const path = req.path || '/';
+  const attrs: Attributes = {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_SERVER_ADDRESS]: host,
+    [ATTR_SERVER_PORT]: port,
+    [ATTR_URL_FULL]: buildFullUrl(scheme, host, port, path),
+  };
+  if (method === HTTP_REQUEST_METHOD_OTHER) attrs[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
+  return attrs;
+}
+
+/**
+ * The port the request goes to. Node keeps no port on a ClientRequest, so: options' `port`,
+ * then the URL's, then the Host header Node derived from them, then the default.
+ */
+export function clientPort(req: ClientRequest, args: ArrayLike<unknown>, scheme: string): number {
+  const a0 = args[0];
+  const a1 = args[1];
+  let port = optionsPort(a1);
+  if (port === undefined) {
+    if (a0 instanceof URL) port = a0.port === '' ? undefined : Number(a0.port);
+    else port = optionsPort(a0);
+  }
+  if (port === undefined) {
+    const hostHeader = req.getHeader('host');
+    if (typeof hostHeader === 'string') port = hostPort(hostHeader);
+  }
+  if (port === undefined || !Number.isFinite(port)) {
+    const agentPort = (req as { agent?: { defaultPort?: unknown } }).agent?.defaultPort;
+    port = typeof agentPort === 'number' ? agentPort : scheme === 'https' ? 443 : 80;
+  }
+  return port;
+}
+
+function optionsPort(o: unknown): number | undefined {
+  if (o === null || typeof o !== 'object' || o instanceof URL) return undefined;
+  const p = (o as { port?: unknown; defaultPort?: unknown }).port ?? (o as { defaultPort?: unknown }).defaultPort;
+  if (typeof p === 'number') return p;
+  if (typeof p === 'string' && p.length > 0) return Number(p);
+  return undefined;
+}
+
+/** Adds `<prefix><name>: string[]` for each configured header present. */
+export function captureHeaders(
+  attrs: Attributes,
+  prefix: string,
+  names: readonly string[],
+  get: (name: string) => OutgoingHttpHeader | undefined,
+): void {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const v = get(name);
+    if (v === undefined) continue;
+    attrs[prefix + name] = Array.isArray(v) ? v.map(String) : [String(v)];
+  }
+}
+
+/** `http.request.header.*` of an incoming request, from its headers object. */
+export function serverRequestHeaderAttributes(attrs: Attributes, headers: IncomingHttpHeaders, names: readonly string[]): void {
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const v = headers[name];
+    if (v === undefined) continue;
+    attrs[ATTR_HTTP_REQUEST_HEADER_PREFIX + name] = Array.isArray(v) ? v : [v];
+  }
+}

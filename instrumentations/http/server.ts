@@ -1,0 +1,109 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { InstrumentationKit } from '../../src/instrument/kit';
+import { recordError } from '../../src/instrument/run-span';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_HEADER_PREFIX,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+} from '../../src/instrument/semconv';
+import { attachServerSpan } from '../../src/instrument/server-span';
+import type { AnyFunction } from '../../src/instrument/wrap';
+import { isTracingSuppressed, suppressTracing } from '../../src/suppress';
+import { isIgnoredPath, type HttpConfig } from './config';
+import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
+import { ServerState, STATE, type WithState } from './state';
+
+/** `error.type` of a server span whose client went away before the response was sent. */
+export const ERROR_TYPE_ABORTED = 'aborted';
+
+/** Builds the wrapper of `Server.prototype.emit` that traces each 'request' event. */
+export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, scheme: string) {
+  return (original: AnyFunction): AnyFunction =>
+    function emit(this: Server, event: string | symbol) {
+      if (event !== 'request' || !kit.active) return original.apply(this, arguments as unknown as unknown[]);
+      return traceIncoming(kit, config, scheme, original, this, arguments);
+    };
+}
+
+function applyEmit(original: AnyFunction, self: unknown, args: IArguments): unknown {
+  return original.apply(self, args as unknown as unknown[]);
+}
+
+function traceIncoming(
+  kit: InstrumentationKit,
+  config: HttpConfig,
+  scheme: string,
+  original: AnyFunction,
+  server: Server,
+  args: IArguments,
+): unknown {
+  const req = args[1] as IncomingMessage;
+  const res = args[2] as ServerResponse;
+  const active = context.active();
+  if (isTracingSuppressed(active) || req == null || res == null) return original.apply(server, args as unknown as unknown[]);
+
+  let state: ServerState;
+  try {
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt < 0 ? url : url.slice(0, queryAt);
+    if (isIgnoredPath(config, path)) {
+      // Health checks: no span, and nothing the handler calls is traced either.
+      return context.with(suppressTracing(active), applyEmit, undefined, original, server, args);
+    }
+    const headers = req.headers;
+    const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt);
+    if (config.serverRequestHeaders.length > 0) serverRequestHeaderAttributes(attributes, headers, config.serverRequestHeaders);
+    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    const nameMethod = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
+    const span = kit.tracer.startSpan(nameMethod, { kind: SpanKind.SERVER, attributes }, parent);
+    state = new ServerState(kit, config, span, trace.setSpan(parent, span), nameMethod);
+    (req as WithState)[STATE] = state;
+    (res as WithState)[STATE] = state;
+    attachServerSpan(req, state);
+  } catch (err) {
+    kit.fail(err, 'server request');
+    return original.apply(server, args as unknown as unknown[]);
+  }
+
+  try {
+    return context.with(state.ctx, applyEmit, undefined, original, server, args);
+  } catch (err) {
+    // The handler threw synchronously: record it; the host sees the same error.
+    recordError(state.span, err);
+    state.errorRecorded = true;
+    endServerSpan(state, res, false);
+    throw err;
+  }
+}
+
+/** Ends the server span once: status code, 5xx -> ERROR, aborted -> ERROR. */
+export function endServerSpan(state: ServerState, res: ServerResponse, finished: boolean): void {
+  if (state.ended) return;
+  state.ended = true;
+  const span = state.span;
+  try {
+    if (finished || res.headersSent) {
+      const code = res.statusCode;
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, code);
+      if (code >= 500 && !state.errorRecorded) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        span.setAttribute(ATTR_ERROR_TYPE, String(code));
+      }
+      const names = state.config.serverResponseHeaders;
+      for (let i = 0; i < names.length; i++) {
+        const v = res.getHeader(names[i]!);
+        if (v !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_HEADER_PREFIX + names[i], Array.isArray(v) ? v : [String(v)]);
+      }
+    }
+    if (!finished && !state.errorRecorded) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'request aborted before the response was sent' });
+      span.setAttribute(ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED);
+    }
+  } catch (err) {
+    state.kit.fail(err, 'server span end');
+  }
+  span.end();
+}

@@ -1,0 +1,82 @@
+import type { Instrumentation, InstrumentationEntry } from '../src/instrument/types';
+
+/**
+ * Every instrumentation the agent knows, as lazy entries: data only; `load` requires the
+ * instrumentation's code the first time one of its targets is loaded (or at agent start
+ * for entries without targets). Add one entry per instrumentation; keep it data.
+ */
+export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
+  {
+    name: 'http',
+    targets: [
+      { module: 'http', versions: '*' },
+      { module: 'https', versions: '*' },
+    ],
+    load: () => (require('./http') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'fetch',
+    targets: [],
+    load: () => (require('./fetch') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'ioredis',
+    targets: [
+      { module: 'ioredis', versions: '>=5.0.0 <7' },
+      { module: 'ioredis', versions: '>=5.0.0 <7', file: 'built/Pipeline.js' },
+    ],
+    load: () => (require('./ioredis') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'redis',
+    targets: [
+      { module: '@redis/client', versions: '>=1.0.0 <2', file: 'dist/lib/commander.js' },
+      { module: '@redis/client', versions: '>=1.0.0 <2 || >=6.0.0 <7', file: 'dist/lib/client/index.js' },
+    ],
+    load: () => (require('./redis') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'amqplib',
+    targets: [
+      { module: 'amqplib', versions: '>=0.10.0 <3', file: 'lib/channel_model.js' },
+      { module: 'amqplib', versions: '>=0.10.0 <3', file: 'lib/callback_model.js' },
+    ],
+    load: () => (require('./amqplib') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'express',
+    targets: [
+      // Express 4 routes through its own lib/router; Express 5 through the router@2 package.
+      { module: 'express', versions: '>=4.0.0 <5', file: 'lib/router/index.js' },
+      { module: 'express', versions: '>=4.0.0 <5', file: 'lib/router/layer.js' },
+      { module: 'router', versions: '>=2.0.0 <3' },
+      { module: 'router', versions: '>=2.0.0 <3', file: 'lib/layer.js' },
+    ],
+    load: () => (require('./express') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    // Subscribes to Fastify's `fastify.initialization` channel at start; patches nothing.
+    name: 'fastify',
+    targets: [],
+    load: () => (require('./fastify') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    // Client#query makes the spans (lib/client.js is required by the CJS and ESM entries alike);
+    // pg-pool's connect keeps waiters in their caller's context.
+    name: 'pg',
+    targets: [
+      { module: 'pg', versions: '>=8.0.0 <9', file: 'lib/client.js' },
+      { module: 'pg-pool', versions: '>=3.0.0 <4' },
+    ],
+    load: () => (require('./pg') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    // Internal files, because `mysql2/promise` never loads the package's main file.
+    name: 'mysql2',
+    targets: [
+      { module: 'mysql2', versions: '>=3.0.0 <4', file: 'lib/connection.js' },
+      { module: 'mysql2', versions: '>=3.0.0 <4', file: 'lib/pool.js' },
+    ],
+    load: () => (require('./mysql2') as { instrumentation: Instrumentation }).instrumentation,
+  },
+];

@@ -1,0 +1,71 @@
+import { context } from '@opentelemetry/api';
+import type { InstrumentationKit, AnyFunction } from '../../src/instrument';
+import { batchSpec, commandSpec, firstBatchError, hasParent, type RedisBatchMode } from './recipe';
+import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
+import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
+import { detachedConnect, traceRedisCall } from './trace-call';
+
+/**
+ * node-redis 6.x (`@redis/client` 6, `dist/lib/client/index.js`): every typed command ends in
+ * `RedisClient#sendCommand(argv)`; `_executePipeline` and `_executeMulti` queue their commands
+ * below it, so each batch is one span. Handshake commands (HELLO, AUTH, SELECT, CLIENT
+ * SETINFO) bypass `sendCommand` and are never traced.
+ */
+
+/** One queued command of a batch. */
+interface BatchCommand {
+  args: readonly unknown[];
+}
+
+/** Recipe: span of one command line. */
+export function v6CommandSpec(client: NodeRedisClient, argv: readonly unknown[]) {
+  return commandSpec(nodeRedisServer(client), commandParts(argv));
+}
+
+/** Recipe: span of a batch. */
+export function v6BatchSpec(client: NodeRedisClient, mode: RedisBatchMode, commands: readonly BatchCommand[]) {
+  return batchSpec(nodeRedisServer(client), mode, commands.map((c) => commandParts(c.args)));
+}
+
+function wrapSendCommand(kit: InstrumentationKit) {
+  return (original: AnyFunction) =>
+    function sendCommand(this: NodeRedisClient, ...args: unknown[]): unknown {
+      const argv = args[0];
+      if (!kit.active || !Array.isArray(argv)) return original.apply(this, args);
+      const parent = context.active();
+      if (!hasParent(parent)) return original.apply(this, args);
+      const spec = kit.safe2(v6CommandSpec, this, argv);
+      return traceRedisCall(kit, spec, parent, () => original.apply(this, args));
+    };
+}
+
+function wrapBatch(kit: InstrumentationKit, mode: RedisBatchMode) {
+  const recipe = (a: { client: NodeRedisClient; commands: readonly BatchCommand[] }) => v6BatchSpec(a.client, mode, a.commands);
+  return (original: AnyFunction) =>
+    function executeBatch(this: NodeRedisClient, ...args: unknown[]): unknown {
+      const commands = args[0];
+      if (!kit.active || !Array.isArray(commands)) return original.apply(this, args);
+      const parent = context.active();
+      if (!hasParent(parent)) return original.apply(this, args);
+      const spec = kit.safe(recipe, { client: this, commands: commands as BatchCommand[] });
+      return traceRedisCall(kit, spec, parent, () => original.apply(this, args), firstBatchError);
+    };
+}
+
+/** True when `proto` has the 6.x shape. */
+export function isV6Client(proto: Record<string, unknown>): boolean {
+  return typeof proto._executePipeline === 'function' && typeof proto._executeMulti === 'function';
+}
+
+/** Wraps the 6.x RedisClient prototype. */
+export function patchV6Client(proto: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+  kit.wrap(proto, 'sendCommand', wrapSendCommand(kit));
+  kit.wrap(proto, '_executePipeline', wrapBatch(kit, REDIS_BATCH_PIPELINE));
+  kit.wrap(proto, '_executeMulti', wrapBatch(kit, REDIS_BATCH_MULTI));
+  kit.wrap(proto, 'connect', detachedConnect(kit));
+}
+
+/** Undoes `patchV6Client`. */
+export function unpatchV6Client(proto: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+  for (const key of ['sendCommand', '_executePipeline', '_executeMulti', 'connect']) kit.unwrap(proto, key);
+}

@@ -1,0 +1,148 @@
+import { context, trace, SpanKind, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import type { InstrumentationKit } from './kit';
+import { recordError, type SpanSpec } from './run-span';
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from './semconv';
+import type { AnyFunction } from './wrap';
+import { dbQueryText, summarize, type SqlDialect } from './sql-sanitizer';
+
+/**
+ * What database instrumentations share: the semantic-convention keys of database client
+ * spans, the recipe from one call to its span, and ending a span from a driver callback.
+ * https://opentelemetry.io/docs/specs/semconv/database/database-spans/
+ */
+
+// Database semconv keys (v1.33+, stable). They belong with the others in semconv.ts.
+export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
+export const ATTR_DB_NAMESPACE = 'db.namespace';
+export const ATTR_DB_OPERATION_NAME = 'db.operation.name';
+export const ATTR_DB_COLLECTION_NAME = 'db.collection.name';
+export const ATTR_DB_QUERY_TEXT = 'db.query.text';
+export const ATTR_DB_RESPONSE_STATUS_CODE = 'db.response.status_code';
+
+/** `db.system.name` values of the SQL drivers. */
+export type SqlSystem = 'postgresql' | 'mysql';
+
+/** What a SQL driver wrapper knows about one call, read from the call and the connection. */
+export interface SqlCall {
+  readonly system: SqlSystem;
+  /** The statement as the application wrote it (placeholders, not values). */
+  readonly text: string | undefined;
+  /** Database name. */
+  readonly namespace: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+}
+
+const DIALECT: Record<SqlSystem, SqlDialect> = { postgresql: 'postgresql', mysql: 'mysql' };
+
+/**
+ * Recipe: the CLIENT span of one SQL call, named `<operation> <table>`, else `<operation>`,
+ * else the system name (semconv span name rules).
+ */
+export function sqlSpanSpec(call: SqlCall): SpanSpec<never> {
+  const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: call.system };
+  let name: string = call.system;
+  if (typeof call.text === 'string') {
+    const dialect = DIALECT[call.system];
+    const { operation, collection } = summarize(call.text, dialect);
+    if (operation !== undefined) {
+      attributes[ATTR_DB_OPERATION_NAME] = operation;
+      name = collection === undefined ? operation : operation + ' ' + collection;
+    }
+    if (collection !== undefined) attributes[ATTR_DB_COLLECTION_NAME] = collection;
+    attributes[ATTR_DB_QUERY_TEXT] = dbQueryText(call.text, dialect);
+  }
+  if (nonEmpty(call.namespace)) attributes[ATTR_DB_NAMESPACE] = call.namespace;
+  if (nonEmpty(call.serverAddress)) attributes[ATTR_SERVER_ADDRESS] = call.serverAddress;
+  if (typeof call.serverPort === 'number' && Number.isInteger(call.serverPort) && call.serverPort > 0) {
+    attributes[ATTR_SERVER_PORT] = call.serverPort;
+  }
+  return { name, kind: SpanKind.CLIENT, attributes };
+}
+
+function nonEmpty(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0;
+}
+
+/** Reads the server's status code (SQLSTATE, error number) of a driver error, if it has one. */
+export type StatusCodeOf = (err: unknown) => string | undefined;
+
+/** Ends a database span once; later calls are ignored. `err` null or undefined: success. */
+export type SqlSpanEnder = (err: unknown) => void;
+
+/**
+ * The ender of one database span: the first call records `err` (when not null) with its
+ * server status code and ends the span; it never throws.
+ */
+export function sqlSpanEnder(kit: InstrumentationKit, span: Span, statusCodeOf: StatusCodeOf): SqlSpanEnder {
+  let open = true;
+  return (err: unknown) => {
+    if (!open) return;
+    open = false;
+    if (err != null) {
+      recordError(span, err);
+      const code = kit.safe(statusCodeOf, err);
+      if (code !== undefined) span.setAttribute(ATTR_DB_RESPONSE_STATUS_CODE, code);
+    }
+    span.end();
+  };
+}
+
+/** Marks our callback wrappers and points back to the callback they wrap. */
+const WRAPPED_CALLBACK = Symbol.for('waymark.db.callback');
+
+/** A driver callback `(err, ...results)`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DriverCallback = (this: any, ...args: any[]) => unknown;
+
+/** The application's callback behind one of our wrappers (or `cb` itself). */
+export function originalCallback<F>(cb: F): F {
+  let f: unknown = cb;
+  while (typeof f === 'function' && (f as { [WRAPPED_CALLBACK]?: unknown })[WRAPPED_CALLBACK] !== undefined) {
+    f = (f as unknown as { [WRAPPED_CALLBACK]: unknown })[WRAPPED_CALLBACK];
+  }
+  return f as F;
+}
+
+/**
+ * Wraps a driver callback: the first call ends the span with its first argument as the
+ * error; every call is forwarded unchanged (same `this`, arguments, return value and
+ * thrown error) in `ctx`, the caller's context, so the application's code after the query
+ * sees its own span as parent, not the one of whoever opened the connection.
+ */
+export function wrapSqlCallback<F extends DriverCallback>(cb: F, ctx: Context, end: SqlSpanEnder): F {
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    end(args[0]);
+    return context.with(ctx, () => cb.apply(this, args));
+  };
+  Object.defineProperty(wrapped, WRAPPED_CALLBACK, { value: cb });
+  return wrapped as unknown as F;
+}
+
+/**
+ * Calls a driver method with `span` active (as a child of `parent`); a synchronous throw
+ * ends the span with that error and is rethrown as is.
+ */
+export function callInSpan(original: AnyFunction, self: unknown, args: unknown[], parent: Context, span: Span, end: SqlSpanEnder): unknown {
+  try {
+    return context.with(trace.setSpan(parent, span), () => original.apply(self, args));
+  } catch (err) {
+    end(err);
+    throw err;
+  }
+}
+
+/**
+ * Ends the span when `result` settles, observed on the side (the caller keeps the driver's
+ * own promise); a result that is not a promise ends it now.
+ */
+export function endWhenSettled(result: unknown, end: SqlSpanEnder): void {
+  if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof (result as PromiseLike<unknown>).then === 'function') {
+    (result as PromiseLike<unknown>).then(
+      () => end(undefined),
+      (err: unknown) => end(err),
+    );
+    return;
+  }
+  end(undefined);
+}

@@ -1,0 +1,77 @@
+import { trace, ProxyTracer, type Tracer } from '@opentelemetry/api';
+import { diag, describeError } from '../diag';
+import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
+
+/** Scope name prefix of every tracer the kit hands out. */
+export const SCOPE_PREFIX = 'waymark/';
+
+/**
+ * The narrow handle an instrumentation gets: its tracer, the wrap helper and the
+ * safe-call helper. A failure inside the instrumentation disables only it.
+ */
+export class InstrumentationKit {
+  /** False once disabled (by config, a throwing recipe or patch): call the original. */
+  active = true;
+  readonly name: string;
+  readonly version: string | undefined;
+  #tracer: Tracer | undefined;
+
+  constructor(name: string, version?: string) {
+    this.name = name;
+    this.version = version;
+  }
+
+  /** The tracer of this instrumentation; resolved from the global provider, cached once real. */
+  get tracer(): Tracer {
+    const cached = this.#tracer;
+    if (cached !== undefined) return cached;
+    const t = trace.getTracer(SCOPE_PREFIX + this.name, this.version);
+    // Before the SDK registers, the API hands out a proxy: do not pin it.
+    if (!(t instanceof ProxyTracer)) this.#tracer = t;
+    return t;
+  }
+
+  /** `wrap` from wrap.ts (never throws, refuses double wraps). */
+  wrap<T extends object, K extends keyof T & (string | symbol)>(
+    target: T,
+    key: K,
+    make: MakeWrapper<Extract<T[K], AnyFunction>>,
+  ): boolean {
+    return wrap(target, key, make);
+  }
+
+  /** `unwrap` from wrap.ts. */
+  unwrap<T extends object>(target: T, key: keyof T & (string | symbol)): boolean {
+    return unwrap(target, key);
+  }
+
+  /**
+   * Calls `fn(arg)`; if it throws, returns undefined, logs one line and disables this
+   * instrumentation. Pass a module-level function, not a fresh closure, on hot paths.
+   */
+  safe<A, R>(fn: (arg: A) => R, arg: A): R | undefined {
+    try {
+      return fn(arg);
+    } catch (err) {
+      this.fail(err, fn.name || 'recipe');
+      return undefined;
+    }
+  }
+
+  /** Two-argument form of `safe`. */
+  safe2<A, B, R>(fn: (a: A, b: B) => R, a: A, b: B): R | undefined {
+    try {
+      return fn(a, b);
+    } catch (err) {
+      this.fail(err, fn.name || 'recipe');
+      return undefined;
+    }
+  }
+
+  /** Disables this instrumentation after an internal failure; logs once. */
+  fail(err: unknown, where: string): void {
+    if (!this.active) return;
+    this.active = false;
+    diag.error(`instrumentation ${this.name} disabled: ${where} threw: ${describeError(err)}`);
+  }
+}

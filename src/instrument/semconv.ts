@@ -1,0 +1,34 @@
+/**
+ * OpenTelemetry semantic-convention keys and values used by the instrumentations
+ * (HTTP semconv v1.23+, stable). One place, so no attribute name is ever an inline string.
+ * https://opentelemetry.io/docs/specs/semconv/http/http-spans/
+ */
+
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_HTTP_ROUTE = 'http.route';
+/** Prefix of captured request headers: `http.request.header.<lower-case name>`. */
+export const ATTR_HTTP_REQUEST_HEADER_PREFIX = 'http.request.header.';
+/** Prefix of captured response headers: `http.response.header.<lower-case name>`. */
+export const ATTR_HTTP_RESPONSE_HEADER_PREFIX = 'http.response.header.';
+
+export const ATTR_URL_FULL = 'url.full';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_URL_SCHEME = 'url.scheme';
+
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
+
+export const ATTR_ERROR_TYPE = 'error.type';
+
+/** `http.request.method` value for methods outside the known set. */
+export const HTTP_REQUEST_METHOD_OTHER = '_OTHER';
+/** `error.type` when nothing more specific is known. */
+export const ERROR_TYPE_OTHER = '_OTHER';
+/** Value replacing secret-looking query parameter values and URL credentials. */
+export const REDACTED = 'REDACTED';

@@ -1,0 +1,37 @@
+import type { InstrumentationKit } from './kit';
+
+/** A module (or a file inside a package) an instrumentation patches, and which versions. */
+export interface ModuleTarget {
+  /** Package name as required (`express`), or a Node builtin without `node:` (`http`). */
+  readonly module: string;
+  /** semver range the package.json version must satisfy; ignored for builtins. */
+  readonly versions: string;
+  /** A file inside the package, relative to its root (`lib/router/layer.js`). */
+  readonly file?: string;
+}
+
+/** What `load()` of a registry entry returns: the patch code of one instrumentation. */
+export interface Instrumentation {
+  /** Patches one loaded copy of `target`; returns replacement exports or nothing. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  patch?(exports: any, target: ModuleTarget, kit: InstrumentationKit, version: string | undefined): unknown;
+  /** Undoes `patch` on the same exports. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  unpatch?(exports: any, target: ModuleTarget, kit: InstrumentationKit): void;
+  /** Called at agent start for entries without targets (diagnostics-channel subscribers). */
+  start?(kit: InstrumentationKit): void;
+  /** Undoes `start`. */
+  stop?(kit: InstrumentationKit): void;
+}
+
+/** One lazy entry of `instrumentations/index.ts`: data only until `load()` is called. */
+export interface InstrumentationEntry {
+  /** Name used by OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
+  readonly name: string;
+  /** Modules to hook; empty for instrumentations started at agent start. */
+  readonly targets: readonly ModuleTarget[];
+  /** Loads the instrumentation code (a `require` of its module). */
+  readonly load: () => Instrumentation;
+  /** Instrumentation scope version (defaults to the agent's). */
+  readonly version?: string;
+}

@@ -1,0 +1,57 @@
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
+import { assertBuilt, FIXTURES, runNode, uniquePrefix } from '../redis/driver-harness';
+
+// An ESM app (`import amqp from 'amqplib'`) under `node --import ./register.mjs`.
+const KIND_PRODUCER = 4;
+const KIND_CONSUMER = 5;
+let receiver: OtlpReceiver;
+beforeAll(() => assertBuilt());
+beforeEach(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterEach(async () => {
+  await receiver.close();
+});
+
+function run(extra: Record<string, string> = {}) {
+  const queue = uniquePrefix('amqp-esm').replace(/:/g, '.') + 'q';
+  const env = {
+    PATH: process.env.PATH ?? '',
+    OTEL_SERVICE_NAME: 'esm-amqplib',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+    OTEL_BSP_SCHEDULE_DELAY: '50',
+    WM_AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+    WM_QUEUE: queue,
+    ...extra,
+  };
+  return { queue, result: runNode(['--import', './register.mjs', join(FIXTURES, 'amqp-esm.mjs')], env) };
+}
+
+describe('amqplib under --import ./register.mjs', () => {
+  it('PRODUCER under the app span, CONSUMER its child', async () => {
+    const { queue, result } = run();
+    const { code, stderr } = await result;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const spans = await receiver.waitForSpans(3);
+    const root = spans.find((s) => s.name === 'esm-root')!;
+    const producer = spans.find((s) => s.name === `publish ${queue}`)!;
+    const consumer = spans.find((s) => s.name === `process ${queue}`)!;
+    expect(producer.kind).toBe(KIND_PRODUCER);
+    expect(consumer.kind).toBe(KIND_CONSUMER);
+    expect(producer.parentSpanId).toBe(root.spanId);
+    expect(consumer.traceId).toBe(root.traceId);
+    expect(consumer.parentSpanId).toBe(producer.spanId);
+  });
+
+  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=amqplib leaves only the app span', async () => {
+    const { code, stderr } = await run({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'amqplib' }).result;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    await receiver.waitForSpans(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(receiver.spans().map((s) => s.name)).toEqual(['esm-root']);
+  });
+});

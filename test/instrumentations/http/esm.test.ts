@@ -1,0 +1,114 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Spawned processes load the compiled agent: `npm run build` (npm test does) first.
+const ROOT = join(__dirname, '..', '..', '..');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'esm');
+
+interface ConsoleSpan {
+  traceId: string;
+  parentId?: string;
+  id: string;
+  name: string;
+  kind: string;
+  attributes: Record<string, unknown>;
+  scope: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      {
+        cwd: ROOT,
+        timeout: 15_000,
+        env: { ...process.env, OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '20', ...env },
+      },
+      (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+    );
+  });
+}
+
+function parse(stdout: string): { result: unknown; spans: ConsoleSpan[] } {
+  let result: unknown;
+  const spans: ConsoleSpan[] = [];
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('RESULT ')) result = JSON.parse(line.slice(7));
+    else if (line.startsWith('{')) spans.push(JSON.parse(line) as ConsoleSpan);
+  }
+  return { result, spans };
+}
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'build', 'src', 'hooks', 'index.js'))) throw new Error('build/ is missing: run `npm run build`');
+});
+
+describe('node --import ./register.mjs (ESM app)', () => {
+  it('traces named ESM imports of node:http and global fetch, one trace per call chain', async () => {
+    const { stdout, stderr, code } = await run(['--import', './register.mjs', join(FIXTURES, 'http-app.mjs')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const { result, spans } = parse(stdout);
+    const seen = result as Array<{ url: string; traceparent: string | null }>;
+    const byPath = (kind: string, path: string) =>
+      spans.find((s) => s.kind === kind && (s.attributes['url.path'] === path || String(s.attributes['url.full']).endsWith(path)))!;
+    const rootClient = byPath('CLIENT', '/chain');
+    const chain = byPath('SERVER', '/chain');
+    const leafClient = byPath('CLIENT', '/leaf');
+    const leaf = byPath('SERVER', '/leaf');
+    const fetchClient = byPath('CLIENT', '/fetched');
+    const fetched = byPath('SERVER', '/fetched');
+    expect(chain.parentId).toBe(rootClient.id);
+    expect(leafClient.parentId).toBe(chain.id);
+    expect(leaf.parentId).toBe(leafClient.id);
+    expect(new Set([rootClient, chain, leafClient, leaf].map((s) => s.traceId)).size).toBe(1);
+    expect(fetchClient.scope).toMatch(/^waymark\/fetch/);
+    expect(fetched.parentId).toBe(fetchClient.id);
+    expect(seen.find((s) => s.url === '/chain')!.traceparent).toBe(`00-${rootClient.traceId}-${rootClient.id}-01`);
+  });
+
+  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=http,fetch: no spans, no headers, same output', async () => {
+    const { stdout, code } = await run(['--import', './register.mjs', join(FIXTURES, 'http-app.mjs')], {
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch',
+    });
+    expect(code).toBe(0);
+    const { result, spans } = parse(stdout);
+    expect(spans).toEqual([]);
+    expect(result).toEqual([
+      { url: '/chain', traceparent: null },
+      { url: '/leaf', traceparent: null },
+      { url: '/fetched', traceparent: null },
+    ]);
+    const plain = parse((await run([join(FIXTURES, 'http-app.mjs')])).stdout);
+    expect(plain.result).toEqual(result);
+  });
+
+  it('patches CommonJS packages imported from ESM and required from ESM, once, by version range', async () => {
+    const { stdout, stderr, code } = await run(['--import', join(FIXTURES, 'hooks-register.mjs'), join(FIXTURES, 'pkg-app.mjs')]);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const { result } = parse(stdout) as { result: { patched: Array<{ tag: string }>; expressMarked: string; fastifyMarked: string; requireSame: boolean } };
+    expect(result.expressMarked).toBe('express-any');
+    expect(result.fastifyMarked).toBe('fastify');
+    expect(result.requireSame).toBe(true);
+    // express 5 is outside `<4`; the internal-file target matched lib/application.js; each once.
+    expect(result.patched.map((p) => p.tag).sort()).toEqual(['express-any', 'fastify', 'router-file']);
+  });
+});
+
+describe('node --require ./register.js (CommonJS)', () => {
+  it('loads no instrumentation code until its module is required', async () => {
+    const script = [
+      "const loaded = () => Object.keys(require.cache).filter((f) => f.includes('build/instrumentations/http')).length > 0;",
+      'const before = loaded();',
+      "require('node:http');",
+      'process.stdout.write(`RESULT ${JSON.stringify({ before, after: loaded() })}\\n`);',
+    ].join('\n');
+    const { stdout, code } = await run(['--require', './register.js', '-e', script]);
+    expect(code).toBe(0);
+    expect(parse(stdout).result).toEqual({ before: false, after: true });
+  });
+});
