@@ -43,14 +43,13 @@ export function sqlSpanSpec(call: SqlCall): SpanSpec<never> {
   const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: call.system };
   let name: string = call.system;
   if (typeof call.text === 'string') {
-    const dialect = DIALECT[call.system];
-    const { operation, collection } = summarize(call.text, dialect);
+    const { operation, collection, queryText } = readStatement(call.text, call.system);
     if (operation !== undefined) {
       attributes[ATTR_DB_OPERATION_NAME] = operation;
       name = collection === undefined ? operation : operation + ' ' + collection;
     }
     if (collection !== undefined) attributes[ATTR_DB_COLLECTION_NAME] = collection;
-    attributes[ATTR_DB_QUERY_TEXT] = dbQueryText(call.text, dialect);
+    attributes[ATTR_DB_QUERY_TEXT] = queryText;
   }
   if (nonEmpty(call.namespace)) attributes[ATTR_DB_NAMESPACE] = call.namespace;
   if (nonEmpty(call.serverAddress)) attributes[ATTR_SERVER_ADDRESS] = call.serverAddress;
@@ -58,6 +57,33 @@ export function sqlSpanSpec(call: SqlCall): SpanSpec<never> {
     attributes[ATTR_SERVER_PORT] = call.serverPort;
   }
   return { name, kind: SpanKind.CLIENT, attributes };
+}
+
+/** What is read from a statement's text: the same for every run of the same text. */
+interface StatementParts {
+  readonly operation: string | undefined;
+  readonly collection: string | undefined;
+  readonly queryText: string;
+}
+
+// Applications run the same parameterized statements again and again: remember the parts of
+// recent ones. Bounded in entries and key length; emptied when full (no LRU bookkeeping).
+const CACHE_MAX_ENTRIES = 512;
+const CACHE_MAX_KEY_LENGTH = 4096;
+const statementCache: Record<SqlSystem, Map<string, StatementParts>> = { postgresql: new Map(), mysql: new Map() };
+
+function readStatement(text: string, system: SqlSystem): StatementParts {
+  const cache = statementCache[system];
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const dialect = DIALECT[system];
+  const { operation, collection } = summarize(text, dialect);
+  const parts: StatementParts = { operation, collection, queryText: dbQueryText(text, dialect) };
+  if (text.length <= CACHE_MAX_KEY_LENGTH) {
+    if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
+    cache.set(text, parts);
+  }
+  return parts;
 }
 
 function nonEmpty(v: unknown): v is string {

@@ -250,8 +250,7 @@ class Scanner {
     let j = i + 1;
     if (j < this.end && !isIdentStart(sql.charCodeAt(j)) && sql.charCodeAt(j) !== DOLLAR) return -1;
     while (j < this.end && sql.charCodeAt(j) !== DOLLAR) {
-      const c = sql.charCodeAt(j);
-      if (!isIdentChar(c) || c === DOLLAR) return -1;
+      if (!isIdentChar(sql.charCodeAt(j))) return -1;
       j++;
     }
     if (j >= this.end) return -1;
@@ -268,7 +267,9 @@ class Scanner {
     const end = this.end;
     let j = i;
     let plain = true;
-    if (sql.charCodeAt(j) === ZERO && j + 2 < end && (sql.charCodeAt(j + 1) | 0x20) === 120 && isHexDigit(sql.charCodeAt(j + 2))) {
+    const radix = j + 2 < end && sql.charCodeAt(j) === ZERO ? sql.charCodeAt(j + 1) | 0x20 : 0;
+    if ((radix === 120 || radix === 98 || radix === 111) && isHexDigit(sql.charCodeAt(j + 2))) {
+      // 0x1F, 0b0101, 0o17
       j += 2;
       while (j < end && isHexDigit(sql.charCodeAt(j))) j++;
     } else {

@@ -16,6 +16,7 @@ describe('sanitizeSql: literals', () => {
     ['SELECT $fn$ body with $$ and \'q\' $fn$ AS f', 'SELECT ? AS f'],
     ['SELECT $a$x$b$y$b$z$a$', 'SELECT ?'],
     ['SELECT 42, 3.14, .5, 1., 1e10, 2.5E-3, 6e+2, 0x1F, 0XabC, 1_000_000', 'SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?'],
+    ['SELECT 0b0101, 0o17, 0B1, 0', 'SELECT ?, ?, ?, ?'],
     ['SELECT * FROM t1 JOIN t2 ON t1.id = t2.id WHERE t1.col2 > 7', 'SELECT * FROM t1 JOIN t2 ON t1.id = t2.id WHERE t1.col2 > ?'],
     ['SELECT * FROM users WHERE id = $1 AND org = $12', 'SELECT * FROM users WHERE id = $1 AND org = $12'],
     ['SELECT a$1, "x1", _9 FROM s1.t2', 'SELECT a$1, "x1", _9 FROM s1.t2'],
@@ -36,6 +37,7 @@ describe('sanitizeSql: literals', () => {
     );
     expect(my('SELECT * FROM 1tbl, t WHERE x = 1')).toBe('SELECT * FROM 1tbl, t WHERE x = ?');
     expect(my("SELECT x'0A', b'01', _utf8mb4'abc'")).toBe('SELECT ?, ?, _utf8mb4?');
+    expect(my('SELECT 0b0101, 0x1F, 0xZZ')).toBe('SELECT ?, ?, 0xZZ');
   });
 
   it('PostgreSQL: a backslash does not escape in a standard string, so the next literal is still found', () => {

@@ -1,0 +1,36 @@
+import type { SqlCall } from '../../src/instrument/db';
+
+/** What the wrapper reads of a mysql2 connection: its `ConnectionConfig`. */
+export interface MysqlConnectionLike {
+  readonly config?: {
+    readonly host?: unknown;
+    readonly port?: unknown;
+    readonly database?: unknown;
+    readonly socketPath?: unknown;
+  };
+}
+
+/**
+ * Recipe: the SQL call of `connection.query(sql)` / `execute(sql)`, where `sql` is the
+ * statement, an options object `{ sql, values }` or the pool's query command (which has
+ * `sql` too). The statement is read before mysql2 interpolates the values into it.
+ */
+export function readMysqlCall(connection: MysqlConnectionLike, sql: unknown): SqlCall {
+  const text = typeof sql === 'string' ? sql : sql !== null && typeof sql === 'object' ? (sql as { sql?: unknown }).sql : undefined;
+  const config = connection.config ?? {};
+  const socket = typeof config.socketPath === 'string' && config.socketPath.length > 0 ? config.socketPath : undefined;
+  return {
+    system: 'mysql',
+    text: typeof text === 'string' ? text : undefined,
+    namespace: typeof config.database === 'string' ? config.database : undefined,
+    serverAddress: socket ?? (typeof config.host === 'string' ? config.host : undefined),
+    serverPort: socket === undefined && typeof config.port === 'number' ? config.port : undefined,
+  };
+}
+
+/** The server's error number (`1064`) of an error the server sent (it has a `sqlState`). */
+export function mysqlStatusCode(err: unknown): string | undefined {
+  if (err === null || typeof err !== 'object') return undefined;
+  const { errno, sqlState } = err as { errno?: unknown; sqlState?: unknown };
+  return typeof errno === 'number' && typeof sqlState === 'string' ? String(errno) : undefined;
+}

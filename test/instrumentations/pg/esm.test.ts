@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
+
+// Runs against the build: `npx tsc -p tsconfig.json` first (npm test does).
+const ROOT = path.resolve(__dirname, '../../..');
+
+function runFixture(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', './register.mjs', 'test/fixtures/pg-esm.mjs'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let receiver: OtlpReceiver;
+beforeEach(async () => {
+  receiver = await startOtlpReceiver();
+});
+afterEach(() => receiver.close());
+
+const EXPECTED_RESULTS = { a: [{ n: 2, s: 'secret' }], b: [{ answer: 42 }], err: '42601' };
+
+describe('pg under --import ./register.mjs (ESM app)', () => {
+  it('traces client and pool queries of an ESM app, as children of its span', async () => {
+    const res = await runFixture({
+      OTEL_SERVICE_NAME: 'pg-esm',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'pg',
+    });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual(EXPECTED_RESULTS);
+    const spans = await receiver.waitForSpans(5, 5000);
+    const parent = spans.find((s) => s.name === 'esm-parent')!;
+    const db = spans.filter((s) => s.scope.name === 'waymark/pg');
+    // The pool opens its connection inside the parent span: a pg.connect span too.
+    expect(db.map((s) => s.name).sort()).toEqual(['SELECT', 'SELECT', 'pg.connect', 'postgresql']);
+    for (const s of db) {
+      expect(s.parentSpanId).toBe(parent.spanId);
+      expect(s.traceId).toBe(parent.traceId);
+      expect(s.kind).toBe(3); // SPAN_KIND_CLIENT
+    }
+    const texts = db.filter((s) => s.name !== 'pg.connect').map((s) => attributeMap(s.attributes)['db.query.text']).sort();
+    expect(texts).toEqual(['SELEC ?', 'SELECT $1::int + ? AS n, ? AS s', 'SELECT ? + ? AS answer']);
+    const failed = db.find((s) => s.name === 'postgresql')!;
+    expect(failed.status?.code).toBe(2); // STATUS_CODE_ERROR
+    expect(attributeMap(failed.attributes)['error.type']).toBe('42601');
+    expect(attributeMap(db[0]!.attributes)).toMatchObject({ 'db.system.name': 'postgresql', 'db.namespace': 'test', 'server.address': '127.0.0.1' });
+  });
+
+  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=pg: same results, no pg spans', async () => {
+    const res = await runFixture({
+      OTEL_SERVICE_NAME: 'pg-esm',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'pg',
+    });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual(EXPECTED_RESULTS);
+    const spans = await receiver.waitForSpans(1, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.spans().map((s) => s.name)).toEqual(['esm-parent']);
+    expect(spans.filter((s) => s.scope.name === 'waymark/pg')).toHaveLength(0);
+  });
+});

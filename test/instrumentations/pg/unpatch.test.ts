@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { isWrapped } from '../../../src/instrument/wrap';
+import { nodeRequire } from '../setup';
+import { PG_CONFIG, pgSpans, setupPg } from './helpers';
+
+const { agent, hooks, pg } = setupPg({ enabled: ['pg'] });
+
+describe('pg unpatch', () => {
+  it('uninstalling the hooks restores the original methods; queries then make no span', async () => {
+    const Pool = nodeRequire('pg-pool');
+    expect(isWrapped(pg.Client.prototype.query)).toBe(true);
+    expect(isWrapped(pg.Client.prototype.connect)).toBe(true);
+    expect(isWrapped(Pool.prototype.connect)).toBe(true);
+    hooks.uninstall();
+    expect(isWrapped(pg.Client.prototype.query)).toBe(false);
+    expect(isWrapped(pg.Client.prototype.connect)).toBe(false);
+    expect(isWrapped(Pool.prototype.connect)).toBe(false);
+    const client = new pg.Client(PG_CONFIG);
+    await client.connect();
+    expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    await client.end();
+    expect(pgSpans(agent)).toHaveLength(0);
+  });
+});
