@@ -1,12 +1,18 @@
 import * as http from 'node:http';
-import * as https from 'node:https';
-import { gzip } from 'node:zlib';
+import type * as zlib from 'node:zlib';
 import { withoutTracing } from '../suppress';
 
 // Captured at load, before any instrumentation (ours or another agent's) can wrap them:
-// the exporter's own traffic must never go through a patched client.
+// the exporter's own traffic must never go through a patched client. `https` (which pulls
+// in tls and crypto) and `zlib` are loaded only when the configuration asks for them, to
+// keep startup cheap; the exporter is built before the module hooks are installed, so
+// `https` is still the original then.
 const { request: httpRequest, Agent: HttpAgent } = http;
-const { request: httpsRequest, Agent: HttpsAgent } = https;
+let gzipFn: typeof zlib.gzip | undefined;
+function gzip(...args: Parameters<typeof zlib.gzip>): void {
+  gzipFn ??= (require('node:zlib') as typeof zlib).gzip;
+  gzipFn(...args);
+}
 
 /** Statuses worth another attempt (OTLP/HTTP spec: "retryable response codes"). */
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -96,11 +102,12 @@ export class HttpSender {
   constructor(options: HttpSenderOptions) {
     this.#url = new URL(options.url);
     const secure = this.#url.protocol === 'https:';
-    this.#request = secure ? httpsRequest : httpRequest;
+    const https = secure ? (require('node:https') as typeof import('node:https')) : undefined;
+    this.#request = https ? https.request : httpRequest;
     // Keep-alive: PERF-FACTS §9, a reused connection is most of the saving over fetch. Node's
     // agent unrefs pooled idle sockets, so an idle exporter never keeps the process alive.
     const agentOptions = { keepAlive: true, maxSockets: 4, maxFreeSockets: 2 };
-    this.#agent = secure ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+    this.#agent = https ? new https.Agent(agentOptions) : new HttpAgent(agentOptions);
     this.#gzip = options.compression === 'gzip';
     this.#headers = { ...options.headers, 'Content-Type': options.contentType };
     if (this.#gzip) this.#headers['Content-Encoding'] = 'gzip';

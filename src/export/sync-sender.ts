@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import type * as childProcess from 'node:child_process';
 
 /**
  * Sends one HTTP POST synchronously, for the only moment that needs it: the `exit` event
@@ -27,6 +27,8 @@ export function postSync(url: string, headers: Record<string, string>, body: Uin
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, WAYMARK_SYNC_TARGET: JSON.stringify({ url, headers }) };
     delete env.NODE_OPTIONS;
+    // Loaded here: only an exit after process.exit() ever needs it.
+    const { spawnSync } = require('node:child_process') as typeof childProcess;
     const res = spawnSync(process.execPath, ['-e', SENDER], { input: body, timeout: timeoutMs, env, stdio: ['pipe', 'ignore', 'ignore'] });
     return res.status === 0;
   } catch {

@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import type * as crypto from 'node:crypto';
 
 /**
  * Ids from a pooled CSPRNG, kept as 32-bit words until someone needs hex.
@@ -13,9 +13,13 @@ const pool = new Uint32Array(WORDS);
 let next = WORDS;
 
 /** A uniformly random 32-bit unsigned word from the pool. */
+let fill: typeof crypto.randomFillSync | undefined;
+
 export function randomWord(): number {
   if (next === WORDS) {
-    randomFillSync(pool);
+    // node:crypto is loaded on the first span, not at startup (it costs milliseconds).
+    fill ??= (require('node:crypto') as typeof crypto).randomFillSync;
+    fill(pool);
     next = 0;
   }
   return pool[next++]!;

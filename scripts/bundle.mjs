@@ -1,0 +1,24 @@
+// Bundles the agent (core, hooks, kit, instrumentations, and the small runtime
+// dependencies) into one file for register.js. Startup is dominated by module loading
+// on this class of machine (~60 files of ours and ~50 of semver/require-in-the-middle):
+// one file parses and links far faster. Instrumentations stay lazy: esbuild wraps each
+// CommonJS module in a closure that runs on its first require.
+// Kept external: @opentelemetry/api (must be the app's copy, deduplicated by npm, so the
+// registered globals match the API version the app uses) and import-in-the-middle (its
+// loader hook is registered by path and must share the instance register.mjs talks to).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['build/src/sdk/agent.js'],
+  outfile: 'build/waymark-agent.js',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['@opentelemetry/api', 'import-in-the-middle'],
+  // require-in-the-middle's debug output is never shown by the agent; see the stub.
+  alias: { debug: './scripts/debug-stub.cjs' },
+  minifyWhitespace: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});

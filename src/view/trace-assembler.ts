@@ -1,0 +1,89 @@
+import type { ViewSpan } from './view-span';
+
+/** When a trace counts as complete, and how much is held meanwhile. */
+export interface AssemblerOptions {
+  /** A trace is complete once no span arrived for it for this long (ms) and its root is in. */
+  quietMs: number;
+  /** ...or, without a root, once this long (ms) passed since its first span arrived. */
+  maxWaitMs: number;
+  /** Traces held at once; beyond it the oldest is released early. */
+  maxTraces: number;
+  /** Spans held per trace; beyond it the trace is released early. */
+  maxSpansPerTrace: number;
+}
+
+/** Defaults for a development viewer: print a second after the last span. */
+export const DEFAULT_ASSEMBLER_OPTIONS: AssemblerOptions = { quietMs: 1000, maxWaitMs: 10_000, maxTraces: 10_000, maxSpansPerTrace: 10_000 };
+
+interface Pending {
+  spans: ViewSpan[];
+  firstSeen: number;
+  lastSeen: number;
+  hasRoot: boolean;
+}
+
+/**
+ * Groups arriving spans by trace and releases each trace once it is complete. Time is
+ * passed in (`now`, in ms), so the policy is testable without timers.
+ */
+export class TraceAssembler {
+  readonly #opts: AssemblerOptions;
+  readonly #pending = new Map<string, Pending>();
+  #released: ViewSpan[][] = [];
+
+  constructor(opts: Partial<AssemblerOptions> = {}) {
+    this.#opts = { ...DEFAULT_ASSEMBLER_OPTIONS, ...opts };
+  }
+
+  /** Traces currently held. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Adds received spans (any mix of traces). */
+  add(spans: readonly ViewSpan[], now: number): void {
+    for (const span of spans) {
+      let entry = this.#pending.get(span.traceId);
+      if (!entry) {
+        if (this.#pending.size >= this.#opts.maxTraces) this.#releaseOldest();
+        entry = { spans: [], firstSeen: now, lastSeen: now, hasRoot: false };
+        this.#pending.set(span.traceId, entry);
+      }
+      entry.spans.push(span);
+      entry.lastSeen = now;
+      if (span.parentSpanId === '') entry.hasRoot = true;
+      if (entry.spans.length >= this.#opts.maxSpansPerTrace) this.#release(span.traceId, entry);
+    }
+  }
+
+  /** Removes and returns the traces complete at `now`, oldest first. */
+  takeComplete(now: number): ViewSpan[][] {
+    for (const [traceId, entry] of this.#pending) {
+      const quiet = now - entry.lastSeen >= this.#opts.quietMs;
+      if (quiet && (entry.hasRoot || now - entry.firstSeen >= this.#opts.maxWaitMs)) this.#release(traceId, entry);
+    }
+    return this.#drain();
+  }
+
+  /** Removes and returns every held trace, complete or not (shutdown). */
+  takeAll(): ViewSpan[][] {
+    for (const [traceId, entry] of this.#pending) this.#release(traceId, entry);
+    return this.#drain();
+  }
+
+  #release(traceId: string, entry: Pending): void {
+    this.#pending.delete(traceId);
+    this.#released.push(entry.spans);
+  }
+
+  #releaseOldest(): void {
+    const first = this.#pending.entries().next();
+    if (!first.done) this.#release(first.value[0], first.value[1]);
+  }
+
+  #drain(): ViewSpan[][] {
+    const out = this.#released;
+    this.#released = [];
+    return out;
+  }
+}
