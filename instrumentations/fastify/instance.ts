@@ -1,0 +1,48 @@
+import type majorFn from 'semver/functions/major';
+import type satisfiesFn from 'semver/functions/satisfies';
+import { diag } from '../../src/diag';
+import type { InstrumentationKit } from '../../src/instrument';
+import { makeOnError, makeOnRequest, makeOnRoute } from './hooks';
+
+// semver is loaded on the first Fastify instance, not at agent start (this instrumentation
+// starts with the agent, since it subscribes to a channel rather than hooking a module).
+let semver: { satisfies: typeof satisfiesFn; major: typeof majorFn } | undefined;
+function loadSemver(): { satisfies: typeof satisfiesFn; major: typeof majorFn } {
+  return (semver ??= {
+    satisfies: require('semver/functions/satisfies') as typeof satisfiesFn,
+    major: require('semver/functions/major') as typeof majorFn,
+  });
+}
+
+/** The Fastify majors whose hooks API this instrumentation knows. */
+export const FASTIFY_VERSIONS = '>=4.0.0 <6';
+
+/** The parts of a Fastify instance we use. */
+export interface FastifyLike {
+  readonly version?: unknown;
+  addHook(name: string, fn: (...args: never[]) => void): unknown;
+}
+
+/** Marks instances already given our hooks (one publish per instance, but be sure). */
+const INSTRUMENTED = Symbol('waymark.fastify.instrumented');
+
+/**
+ * Adds our hooks (the route: `onRequest` or `onRoute`; errors: `onError`) to a new root
+ * instance. Called from the `fastify.initialization` channel, i.e. before the app adds
+ * its own hooks, plugins and routes, so ours come first and every encapsulated context
+ * inherits them.
+ */
+export function instrumentInstance(kit: InstrumentationKit, app: FastifyLike): void {
+  const version = app.version;
+  if (typeof version !== 'string' || !loadSemver().satisfies(version, FASTIFY_VERSIONS, { includePrerelease: true })) {
+    diag.debug(`fastify: ${String(version)} is outside ${FASTIFY_VERSIONS}; left alone`);
+    return;
+  }
+  const marked = app as FastifyLike & { [INSTRUMENTED]?: true };
+  if (marked[INSTRUMENTED]) return;
+  marked[INSTRUMENTED] = true;
+  // Where the route comes from differs by major: see makeOnRoute.
+  if (loadSemver().major(version) === 4) app.addHook('onRoute', makeOnRoute(kit));
+  else app.addHook('onRequest', makeOnRequest(kit));
+  app.addHook('onError', makeOnError(kit));
+}

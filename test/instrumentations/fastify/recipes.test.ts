@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { satisfies } from 'semver';
+import { describe, expect, it } from 'vitest';
+import { isClientError, makeOnRoute, type RouteOptionsLike } from '../../../instrumentations/fastify/hooks';
+import { InstrumentationKit } from '../../../src/instrument/kit';
+import { FASTIFY_VERSIONS } from '../../../instrumentations/fastify/instance';
+import { routeTemplate } from '../../../instrumentations/fastify/route';
+import { ROOT } from '../express/spawn-fixture';
+
+describe('fastify recipes (pure)', () => {
+  it('reads the route from routeOptions, else routerPath (Fastify < 4.10)', () => {
+    expect(routeTemplate({ routeOptions: { url: '/users/:id' } })).toBe('/users/:id');
+    expect(routeTemplate({ routeOptions: { url: undefined } })).toBeUndefined();
+    expect(routeTemplate({ routerPath: '/old/:id' })).toBe('/old/:id');
+  });
+
+  it('never reads routerPath when routeOptions exists (it prints a deprecation in 4.x)', () => {
+    const request = {
+      routeOptions: { url: '/new' },
+      get routerPath(): string {
+        throw new Error('must not be read');
+      },
+    };
+    expect(routeTemplate(request)).toBe('/new');
+  });
+
+  it('tells client errors by statusCode or status', () => {
+    expect(isClientError(Object.assign(new Error(), { statusCode: 400 }))).toBe(true);
+    expect(isClientError(Object.assign(new Error(), { status: 404 }))).toBe(true);
+    expect(isClientError(Object.assign(new Error(), { statusCode: 503 }))).toBe(false);
+    expect(isClientError(new Error())).toBe(false);
+  });
+
+  it('Fastify 4 onRoute: prepends one route hook, keeps the route\'s own hooks', () => {
+    const onRoute = makeOnRoute(new InstrumentationKit('fastify-test'));
+    const own = (_r: unknown, _p: unknown, done: () => void) => done();
+    const single: RouteOptionsLike = { url: '/a/:id', onRequest: own };
+    onRoute(single);
+    expect(single.onRequest).toHaveLength(2);
+    expect((single.onRequest as unknown[])[1]).toBe(own);
+    // Options reused for the HEAD twin of a GET route: not hooked twice.
+    onRoute(single);
+    expect(single.onRequest).toHaveLength(2);
+    const none: RouteOptionsLike = { url: '/b' };
+    onRoute(none);
+    expect(none.onRequest).toHaveLength(1);
+    const noUrl: RouteOptionsLike = {};
+    onRoute(noUrl);
+    expect(noUrl.onRequest).toBeUndefined();
+  });
+
+  it.each(['fastify', 'fastify4'])('the installed %s satisfies the declared range', (dir) => {
+    const { version } = JSON.parse(readFileSync(path.join(ROOT, 'node_modules', dir, 'package.json'), 'utf8')) as { version: string };
+    expect(satisfies(version, FASTIFY_VERSIONS)).toBe(true);
+  });
+});
