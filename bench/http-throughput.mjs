@@ -5,7 +5,8 @@
 //
 //   node bench/http-throughput.mjs [express-hello fastify-hello express-fetch-pg]
 //   ROUNDS=3 DURATION=8 CONNECTIONS=32 to tune; results in bench/results/http-<date>.json
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,8 @@ const AGENTS = {
   waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
   otel: {
     args: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
-    env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' },
+    // Cloud resource detectors would probe metadata addresses this machine cannot reach.
+    env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process' },
   },
 };
 if (resolvable('dd-trace')) {
@@ -72,9 +74,11 @@ function startServer(app, agent, receiverUrl) {
   });
 }
 
-function wrk(port, seconds) {
+// Asynchronous on purpose: the counting receiver lives in this process and must keep
+// answering exports while wrk runs (a blocked receiver stalls the agents' exports).
+async function wrk(port, seconds) {
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', `http://127.0.0.1:${port}${PATHS[app]}`];
-  const out = execFileSync(pin ? 'taskset' : 'wrk', pin ? ['-c', '1', 'wrk', ...args] : args, { encoding: 'utf8' });
+  const { stdout: out } = await promisify(execFile)(pin ? 'taskset' : 'wrk', pin ? ['-c', '1', 'wrk', ...args] : args, { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
   const total = Number(/(\d+) requests in/.exec(out)[1]);
   const lat = (p) => toMs(new RegExp(`\\s${p}%\\s+([\\d.]+\\w+)`).exec(out)[1]);
@@ -107,13 +111,17 @@ for (app of APPS) {
     const order = agents.map((_, i) => agents[(i + round) % agents.length]);
     for (const agent of order) {
       const srv = await startServer(app, agent, receiver.url);
-      wrk(srv.port, 2); // warm-up (JIT, pools, connections)
+      await wrk(srv.port, 2); // warm-up (JIT, pools, connections)
       await sleep(300);
       receiver.reset();
-      const r = wrk(srv.port, DURATION);
+      const r = await wrk(srv.port, DURATION);
       const rss = rssMb(srv.child.pid);
+      // The OpenTelemetry agent's register traps SIGTERM and never exits: SIGKILL after 3 s.
+      const exited = new Promise((res) => srv.child.once('exit', res));
       srv.child.kill('SIGTERM');
-      await new Promise((res) => srv.child.once('exit', res));
+      const killer = setTimeout(() => srv.child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(killer);
       await sleep(300);
       const got = receiver.counts();
       const row = { app, agent, round, ...r, rssMb: +rss.toFixed(1), startupMs: +srv.startupMs.toFixed(1), spansReceived: got.spans };

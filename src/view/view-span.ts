@@ -52,7 +52,7 @@ export function serviceOf(resource: Attrs): string {
 
 /** Sets an attribute; a key such as `__proto__` from the wire stays a plain own property. */
 export function setAttr(into: Attrs, key: string, value: AttrValue): void {
-  into[key] = value;
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** True when the span's status is ERROR. */

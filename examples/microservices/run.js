@@ -1,0 +1,168 @@
+'use strict';
+// `npm run demo`: the tutorial's request path (gateway → auth / users → database), three
+// services run under `node --require waymark/register.js` with no tracing code of their own,
+// and the traces printed as trees by the local viewer (`waymark view`) running in this process.
+//
+//   node examples/microservices/run.js [--out spans.jsonl] [--keep-running] [--no-color]
+//
+// Uses DATABASE_URL when set (a scratch database: it creates and fills a `users` table),
+// otherwise an embedded PostgreSQL (PGlite). Uses REDIS_URL (default redis://127.0.0.1:6379)
+// as a cache when it answers. Every port is picked free at start.
+const { parseArgs } = require('node:util');
+const { startChild, stopChild } = require('./lib/children');
+const { seedDatabase } = require('./lib/seed');
+const { REQUESTS, send } = require('./lib/requests');
+
+let view;
+try {
+  view = require('../../build/src/view');
+} catch (err) {
+  process.stderr.write(`The compiled agent is missing: run \`npm run build\` first (${err.message}).\n`);
+  process.exit(1);
+}
+
+const print = (text) => process.stdout.write(text);
+const log = (text) => process.stderr.write(text);
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      'keep-running': { type: 'boolean' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+    },
+  });
+  const color = values['no-color'] ? false : values.color || (process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+
+  // Trees are held back while the requests run, so the two outputs do not interleave.
+  let held = [];
+  const gatewayTraces = [];
+  let onGatewayTrace = () => {};
+  const viewer = await view.startViewer({
+    port: 0,
+    out: values.out,
+    color,
+    write: (text) => (held ? held.push(text) : print(text)),
+    onTrace: (tree) => {
+      if (view.mainRoot(tree)?.span.service === 'gateway') gatewayTraces.push(tree);
+      onGatewayTrace();
+    },
+  });
+
+  const services = [];
+  let database;
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    let databaseLabel = `PostgreSQL at ${databaseUrl}`;
+    if (!databaseUrl) {
+      database = startChild({ name: 'postgres', file: 'embedded-postgres.js', env: process.env, traced: false, log });
+      databaseUrl = (await database.ready).url;
+      databaseLabel = `embedded PostgreSQL (PGlite) at ${databaseUrl}`;
+    }
+    await seedDatabase(databaseUrl);
+
+    const env = tracedEnv(viewer.endpoint);
+    const auth = startChild({ name: 'auth', file: 'auth.js', env: { ...env, OTEL_SERVICE_NAME: 'auth', PORT: '0' }, traced: true, log });
+    const users = startChild({ name: 'users', file: 'users.js', env: { ...env, OTEL_SERVICE_NAME: 'users', PORT: '0', DATABASE_URL: databaseUrl }, traced: true, log });
+    services.push(auth, users);
+    const [authReady, usersReady] = await Promise.all([auth.ready, users.ready]);
+    const gateway = startChild({
+      name: 'gateway',
+      file: 'gateway.js',
+      env: { ...env, OTEL_SERVICE_NAME: 'gateway', PORT: '0', AUTH_URL: local(authReady.port), USERS_URL: local(usersReady.port) },
+      traced: true,
+      log,
+    });
+    services.push(gateway);
+    const gatewayReady = await gateway.ready;
+
+    print(
+      `Waymark demo: gateway → auth / users → database, traced with zero code changes\n` +
+        `  viewer    ${viewer.url} (waymark view, in this process)\n` +
+        `  database  ${databaseLabel}\n` +
+        `  cache     ${usersReady.cache ? `Redis at ${usersReady.cache}` : 'none (no Redis reachable; set REDIS_URL to use one)'}\n` +
+        `  services  gateway ${local(gatewayReady.port)} → auth ${local(authReady.port)}, users ${local(usersReady.port)}\n\n` +
+        `Requests:\n`,
+    );
+    for (const r of REQUESTS) {
+      const { status, ms } = await send(local(gatewayReady.port), r);
+      print(`  ${status}  GET ${r.path.padEnd(14)} ${view.formatDuration(ms * 1e6).padStart(8)}   ${r.note}\n`);
+    }
+
+    print(`\nTraces, printed by the viewer as each one completes:\n\n`);
+    for (const text of held) print(text);
+    held = undefined;
+    await waitFor(() => gatewayTraces.length >= REQUESTS.length, 20_000, (wake) => (onGatewayTrace = wake));
+
+    if (values['keep-running']) {
+      print(
+        `Still running. Try:\n  curl -H 'authorization: Bearer demo-token' ${local(gatewayReady.port)}/api/users/3\n` +
+          `Ctrl-C to stop.\n\n`,
+      );
+      await untilSignal();
+    }
+  } finally {
+    await Promise.all(services.map((s) => stopChild(s)));
+    await viewer.close();
+    if (held) for (const text of held) print(text);
+    if (database) await stopChild(database);
+  }
+
+  if (gatewayTraces.length < REQUESTS.length) {
+    log(
+      `\nOnly ${gatewayTraces.length} of ${REQUESTS.length} traces arrived. Is the build current (npm run build)? ` +
+        `Run with OTEL_LOG_LEVEL=debug to see what the agent does.\n`,
+    );
+    return 1;
+  }
+  if (values.out) print(`Spans saved to ${values.out}. Ask it questions: npx waymark query ${values.out} --slower-than 1s\n`);
+  return 0;
+}
+
+/** The environment of a traced service: export OTLP/HTTP protobuf to the viewer, quickly. */
+function tracedEnv(endpoint) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('OTEL_')) delete env[key];
+  return {
+    ...env,
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+    OTEL_LOG_LEVEL: process.env.OTEL_LOG_LEVEL ?? 'info',
+  };
+}
+
+function local(port) {
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Resolves once `done()` holds (re-checked whenever `subscribe`'s callback fires) or after `ms`. */
+function waitFor(done, ms, subscribe) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const check = () => {
+      if (!done()) return;
+      clearTimeout(timer);
+      resolve();
+    };
+    subscribe(check);
+    check();
+  });
+}
+
+function untilSignal() {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    log(`demo failed: ${err.message}\n`);
+    process.exit(1);
+  },
+);
