@@ -1,6 +1,14 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { epochNanos } from '../clock';
-import type { InstrumentationScope, Resource, SpanEventRecord, SpanLinkRecord, SpanRecord } from './span-record';
+import type {
+  InstrumentationScope,
+  Resource,
+  SpanEventRecord,
+  SpanIdWords,
+  SpanLinkRecord,
+  SpanRecord,
+  TraceIdWords,
+} from './span-record';
 
 /*
  * Hand-written protobuf writer for opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest
@@ -11,7 +19,9 @@ import type { InstrumentationScope, Resource, SpanEventRecord, SpanLinkRecord, S
  * tree in the identical order, reading those numbers back, so each length prefix is
  * written once, minimal, and nothing is shifted or copied. The output buffer is allocated
  * once at its exact size. Both passes must skip exactly the same nodes: every skip
- * decision goes through a shared predicate (`valueType`, `hasText`).
+ * decision goes through a shared predicate (`valueType`, `hasText`). The one choice that
+ * depends on mutable state, whether an attribute key comes from the key cache, is taken
+ * by the measure pass only and recorded in `sizes` for the write pass.
  *
  * Field numbers: trace/v1/trace.proto, common/v1/common.proto, resource/v1/resource.proto.
  */
@@ -88,6 +98,42 @@ let out: Buffer = EMPTY;
 // Buffer#writeBigUInt64LE (about 35 vs 80 ns per timestamp).
 let view: DataView<ArrayBufferLike> = new DataView(EMPTY.buffer, 0, 0);
 let pos = 0;
+
+// Epoch nanoseconds without BigInt (PERF-FACTS §3: ~6 vs ~100 ns per timestamp). The clock's
+// anchor, epoch ns of clock time 0, is split once into 32-bit halves; a time's offset from
+// it, Math.round(t * 1e6) exactly as epochNanos() computes it, is an integer-valued double,
+// and splitting it into halves and adding with carry is exact in doubles (see `splitTime`).
+const TWO_32 = 0x100000000;
+const TWO_64 = 2 ** 64;
+const ORIGIN_NS = epochNanos(0);
+const ORIGIN_NS_LOW = Number(ORIGIN_NS & 0xffffffffn);
+const ORIGIN_NS_HIGH = Number(ORIGIN_NS >> 32n);
+// The two halves of the last time converted by `splitTime`.
+let timeLow = 0;
+let timeHigh = 0;
+
+// Encoded KeyValue.key fields (tag, length, UTF-8), by key. Attribute keys repeat across
+// spans (semantic-convention names), so a hit replaces a UTF-8 scan and a char loop with
+// one lookup (measure pass) and a copy by 32-bit words (write pass, which finds the entry
+// by the index the measure pass recorded). Bounded: once full, further keys are encoded
+// every time; entries are never removed.
+const KEY_CACHE_MAX = 512;
+const KEY_CACHE_MAX_CHARS = 128; // bounds the memory: at most 512 fields of <= 387 bytes
+interface CachedKey {
+  /** The field's leading bytes as little-endian 32-bit words (written with one store each). */
+  readonly words: Int32Array;
+  /** The whole field; its last `length % 4` bytes follow the words. */
+  readonly bytes: Uint8Array;
+}
+const keyIndex = new Map<string, number>();
+const keyList: CachedKey[] = [];
+const keyFieldLength = new Int32Array(KEY_CACHE_MAX);
+// The last cached key seen at each attribute position, with its index: spans of one kind
+// set the same keys in the same order, so most keys cost one string comparison (a pointer
+// comparison for the interned constants instrumentations use) instead of a Map lookup.
+const GUESSES = 32;
+const guessKey: string[] = new Array<string>(GUESSES).fill('');
+const guessIndex = new Int32Array(GUESSES).fill(-1);
 
 // Hex digit values by char code; anything else reads as 0.
 const HEX = new Uint8Array(128);
@@ -262,18 +308,32 @@ function idField(hex: string): number {
   return lengthField(hex.length >>> 1);
 }
 
+// Sizes of the id fields written from words: tag, length 16 or 8, bytes.
+const TRACE_ID_FIELD = 18;
+const SPAN_ID_FIELD = 10;
+
 function measureSpan(span: SpanRecord): number {
   const slot = reserve();
-  let len = idField(span.traceId) + idField(span.spanId);
-  if (hasText(span.traceState)) len += stringField(span.traceState);
-  if (hasText(span.parentSpanId)) len += idField(span.parentSpanId);
+  // Ids as words when the record has them (SDK spans), else as hex.
+  let len = span.trace !== undefined ? TRACE_ID_FIELD + SPAN_ID_FIELD : idField(span.traceId) + idField(span.spanId);
+  const traceState = span.traceState;
+  if (hasText(traceState)) len += stringField(traceState);
+  if (span.localParent !== undefined) {
+    len += SPAN_ID_FIELD;
+  } else {
+    const parent = span.parentSpanId;
+    if (hasText(parent)) len += idField(parent);
+  }
   len += stringField(span.name);
   len += 2 + 9 + 9; // kind (always 1..5, one byte), start and end (fixed64)
   len += measureAttributes(span.attributes);
   if (span.droppedAttributesCount > 0) len += 1 + varintSize(span.droppedAttributesCount);
-  for (const event of span.events) len += lengthField(measureEvent(event));
+  // Indexed loops: most spans have no events or links, and this skips the iterators.
+  const events = span.events;
+  for (let i = 0; i < events.length; i++) len += lengthField(measureEvent(events[i]!));
   if (span.droppedEventsCount > 0) len += 1 + varintSize(span.droppedEventsCount);
-  for (const link of span.links) len += lengthField(measureLink(link));
+  const links = span.links;
+  for (let i = 0; i < links.length; i++) len += lengthField(measureLink(links[i]!));
   if (span.droppedLinksCount > 0) len += 1 + varintSize(span.droppedLinksCount);
   if (hasStatus(span)) len += lengthField(measureStatus(span));
   if (spanFlags(span) !== 0) len += 2 + 4;
@@ -317,15 +377,61 @@ function measureStatus(span: SpanRecord): number {
 /** Size of all KeyValue fields for `attrs` (their tag is one byte in every parent message). */
 function measureAttributes(attrs: Attributes): number {
   let total = 0;
+  let n = 0;
   for (const key in attrs) {
     const value = attrs[key];
-    if (valueType(value) === V_SKIP) continue;
+    const type = valueType(value);
+    if (type === V_SKIP) continue;
     const slot = reserve();
-    const len = stringField(key) + lengthField(measureAnyValue(value));
+    const len = measureKey(key, n++) + lengthField(measureValue(value, type));
     sizes[slot] = len;
     total += lengthField(len);
   }
   return total;
+}
+
+/**
+ * Size of the KeyValue.key field of the `n`th attribute. Records one number for `writeKey`:
+ * the key's UTF-8 length, or, when the key is cached (added here if there is room),
+ * -1 - its cache index.
+ */
+function measureKey(key: string, n: number): number {
+  const slot = reserve();
+  let index: number;
+  if (n < GUESSES && guessKey[n] === key && guessIndex[n]! >= 0) {
+    index = guessIndex[n]!;
+  } else {
+    const found = keyIndex.get(key);
+    if (found !== undefined) {
+      index = found;
+    } else if (keyList.length < KEY_CACHE_MAX && key.length <= KEY_CACHE_MAX_CHARS) {
+      index = cacheKey(key);
+    } else {
+      const len = utf8Length(key);
+      sizes[slot] = len;
+      return lengthField(len);
+    }
+    if (n < GUESSES) {
+      guessKey[n] = key;
+      guessIndex[n] = index;
+    }
+  }
+  sizes[slot] = -1 - index;
+  return keyFieldLength[index]!;
+}
+
+function cacheKey(key: string): number {
+  // Own memory (not a slice of Buffer's shared pool), padded to whole words.
+  const field = fieldBytes(T_KV_KEY, Buffer.from(key, 'utf8'));
+  const bytes = new Uint8Array(field);
+  const words = new Int32Array(field.length >>> 2);
+  const fieldView = new DataView(bytes.buffer);
+  for (let i = 0; i < words.length; i++) words[i] = fieldView.getInt32(i * 4, true);
+  const index = keyList.length;
+  keyList.push({ words, bytes });
+  keyFieldLength[index] = bytes.length;
+  keyIndex.set(key, index);
+  return index;
 }
 
 function valueType(value: unknown): number {
@@ -345,9 +451,14 @@ function valueType(value: unknown): number {
 
 /** Body length of an AnyValue; null/undefined array members become empty AnyValues, keeping positions. */
 function measureAnyValue(value: AttributeValue | null | undefined): number {
+  return measureValue(value, valueType(value));
+}
+
+/** `measureAnyValue` for a value whose `valueType` is known. */
+function measureValue(value: AttributeValue | null | undefined, type: number): number {
   const slot = reserve();
   let len: number;
-  switch (valueType(value)) {
+  switch (type) {
     case V_STRING:
       len = stringField(value as string);
       break;
@@ -392,9 +503,10 @@ function int64Size(v: number): number {
 function spanFlags(span: SpanRecord): number {
   let flags = span.traceFlags & 0xff;
   // Remoteness is only meaningful for a span that has a parent, and only when it is known.
-  if (hasText(span.parentSpanId) && span.parentIsRemote !== undefined) {
+  const isRemote = span.parentIsRemote;
+  if (isRemote !== undefined && (span.localParent !== undefined || hasText(span.parentSpanId))) {
     flags |= FLAG_HAS_IS_REMOTE;
-    if (span.parentIsRemote) flags |= FLAG_IS_REMOTE;
+    if (isRemote) flags |= FLAG_IS_REMOTE;
   }
   return flags;
 }
@@ -446,11 +558,77 @@ function writeId(tag: number, hex: string): void {
   pos += len;
 }
 
+/** Trace id from words: 16 bytes, big-endian (w0 first), as the hex form reads. */
+function writeTraceIdWords(tag: number, id: TraceIdWords): void {
+  out[pos] = tag;
+  out[pos + 1] = 16;
+  view.setUint32(pos + 2, id.w0, false);
+  view.setUint32(pos + 6, id.w1, false);
+  view.setUint32(pos + 10, id.w2, false);
+  view.setUint32(pos + 14, id.w3, false);
+  pos += TRACE_ID_FIELD;
+}
+
+/** Span id from words: 8 bytes, big-endian. */
+function writeSpanIdWords(tag: number, s0: number, s1: number): void {
+  out[pos] = tag;
+  out[pos + 1] = 8;
+  view.setUint32(pos + 2, s0, false);
+  view.setUint32(pos + 6, s1, false);
+  pos += SPAN_ID_FIELD;
+}
+
+/**
+ * Sets `timeLow`/`timeHigh` to the halves of epochNanos(t) as a uint64 (what setBigUint64
+ * would store: modulo 2^64), with number arithmetic only. A time that is not a number, or
+ * too large to be one, becomes zero ("unknown") rather than throwing.
+ *
+ * Exactness: `rel` is an integer-valued double (exact below 2^53 ns, 104 days from the
+ * anchor; beyond that it is still the very value epochNanos() converts). For |rel| < 2^64,
+ * rel / 2^32 is exact (a power of two), so is its floor times 2^32, and the remainder is an
+ * integer in [0, 2^32), hence exactly representable: the subtraction yields it exactly.
+ * Every sum below stays under 2^34. `>>> 0` reduces the high half modulo 2^32, which is
+ * the uint64 wrap for a time before the epoch. Only |rel| >= 2^64 (centuries away) takes
+ * the BigInt route.
+ */
+function splitTime(t: number): void {
+  const rel = Math.round(t * 1e6); // ns from the anchor, exactly as epochNanos() rounds
+  if (rel > -TWO_64 && rel < TWO_64) {
+    const relHigh = Math.floor(rel / TWO_32);
+    let low = ORIGIN_NS_LOW + (rel - relHigh * TWO_32); // both terms in [0, 2^32)
+    let high = ORIGIN_NS_HIGH + relHigh;
+    if (low >= TWO_32) {
+      low -= TWO_32;
+      high++;
+    }
+    timeLow = low;
+    timeHigh = high >>> 0;
+  } else if (Number.isFinite(rel)) {
+    const ns = BigInt.asUintN(64, epochNanos(t));
+    timeLow = Number(ns & 0xffffffffn);
+    timeHigh = Number(ns >> 32n);
+  } else {
+    timeLow = 0;
+    timeHigh = 0;
+  }
+}
+
+/**
+ * epochNanos(t) as a uint64 in two 32-bit halves, low first: the number-only conversion
+ * the encoder uses, exposed for tests.
+ * @internal
+ */
+export function epochNanosHalves(t: number): [low: number, high: number] {
+  splitTime(t);
+  return [timeLow, timeHigh];
+}
+
 function writeFixed64Time(tag: number, t: number): void {
-  out[pos++] = tag;
-  // A span that never got a valid time would make BigInt() throw; zero marks it as unknown.
-  view.setBigUint64(pos, Number.isFinite(t) ? epochNanos(t) : 0n, true);
-  pos += 8;
+  out[pos] = tag;
+  splitTime(t);
+  view.setUint32(pos + 1, timeLow, true);
+  view.setUint32(pos + 5, timeHigh, true);
+  pos += 9;
 }
 
 function writeFixed32(v: number): void {
@@ -466,10 +644,23 @@ function writeUintField(tag: number, v: number): void {
 function writeSpan(span: SpanRecord): void {
   out[pos++] = T_SS_SPANS;
   writeVarint(sizes[cursor++]);
-  writeId(T_SPAN_TRACE_ID, span.traceId);
-  writeId(T_SPAN_SPAN_ID, span.spanId);
-  if (hasText(span.traceState)) writeString(T_SPAN_TRACE_STATE, span.traceState);
-  if (hasText(span.parentSpanId)) writeId(T_SPAN_PARENT, span.parentSpanId);
+  const trace = span.trace;
+  if (trace !== undefined) {
+    writeTraceIdWords(T_SPAN_TRACE_ID, trace);
+    writeSpanIdWords(T_SPAN_SPAN_ID, span.s0 as number, span.s1 as number);
+  } else {
+    writeId(T_SPAN_TRACE_ID, span.traceId);
+    writeId(T_SPAN_SPAN_ID, span.spanId);
+  }
+  const traceState = span.traceState;
+  if (hasText(traceState)) writeString(T_SPAN_TRACE_STATE, traceState);
+  const localParent: SpanIdWords | undefined = span.localParent;
+  if (localParent !== undefined) {
+    writeSpanIdWords(T_SPAN_PARENT, localParent.s0, localParent.s1);
+  } else {
+    const parent = span.parentSpanId;
+    if (hasText(parent)) writeId(T_SPAN_PARENT, parent);
+  }
   writeString(T_SPAN_NAME, span.name);
   // API SpanKind is INTERNAL=0..CONSUMER=4; the proto reserves 0 for UNSPECIFIED.
   const kind = span.kind;
@@ -479,9 +670,11 @@ function writeSpan(span: SpanRecord): void {
   writeFixed64Time(T_SPAN_END, span.endTime);
   writeAttributes(span.attributes, T_SPAN_ATTRS);
   if (span.droppedAttributesCount > 0) writeUintField(T_SPAN_DROPPED_ATTRS, span.droppedAttributesCount);
-  for (const event of span.events) writeEvent(event);
+  const events = span.events;
+  for (let i = 0; i < events.length; i++) writeEvent(events[i]!);
   if (span.droppedEventsCount > 0) writeUintField(T_SPAN_DROPPED_EVENTS, span.droppedEventsCount);
-  for (const link of span.links) writeLink(link);
+  const links = span.links;
+  for (let i = 0; i < links.length; i++) writeLink(links[i]!);
   if (span.droppedLinksCount > 0) writeUintField(T_SPAN_DROPPED_LINKS, span.droppedLinksCount);
   if (hasStatus(span)) {
     out[pos++] = T_SPAN_STATUS;
@@ -524,19 +717,42 @@ function writeLink(link: SpanLinkRecord): void {
 function writeAttributes(attrs: Attributes, tag: number): void {
   for (const key in attrs) {
     const value = attrs[key];
-    if (valueType(value) === V_SKIP) continue;
+    const type = valueType(value);
+    if (type === V_SKIP) continue;
     out[pos++] = tag;
     writeVarint(sizes[cursor++]);
-    writeString(T_KV_KEY, key);
+    writeKey(key);
     out[pos++] = T_KV_VALUE;
-    writeAnyValue(value);
+    writeValue(value, type);
   }
+}
+
+/** The KeyValue.key field, from the cache when `measureKey` recorded an index. */
+function writeKey(key: string): void {
+  const recorded = sizes[cursor]!;
+  if (recorded >= 0) {
+    writeString(T_KV_KEY, key);
+    return;
+  }
+  cursor++;
+  const entry = keyList[-1 - recorded]!;
+  const words = entry.words;
+  const bytes = entry.bytes;
+  let p = pos;
+  for (let i = 0; i < words.length; i++, p += 4) view.setInt32(p, words[i]!, true);
+  for (let i = words.length * 4; i < bytes.length; i++) out[p++] = bytes[i]!;
+  pos = p;
 }
 
 /** Writes the length prefix and body of an AnyValue (its field tag is already out). */
 function writeAnyValue(value: AttributeValue | null | undefined): void {
+  writeValue(value, valueType(value));
+}
+
+/** `writeAnyValue` for a value whose `valueType` is known. */
+function writeValue(value: AttributeValue | null | undefined, type: number): void {
   writeVarint(sizes[cursor++]);
-  switch (valueType(value)) {
+  switch (type) {
     case V_STRING:
       writeString(T_ANY_STRING, value as string);
       break;

@@ -30,6 +30,20 @@ export interface SpanLinkRecord {
   readonly droppedAttributesCount: number;
 }
 
+/** A 128-bit trace id as four 32-bit unsigned words, most significant first (big-endian order). */
+export interface TraceIdWords {
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+}
+
+/** A 64-bit span id as two 32-bit unsigned words, most significant first. */
+export interface SpanIdWords {
+  readonly s0: number;
+  readonly s1: number;
+}
+
 /**
  * What an exporter reads of a finished span. The live Span class implements it,
  * so nothing is copied at end(); conversion to wire formats happens at export.
@@ -57,6 +71,25 @@ export interface SpanRecord {
   readonly droppedLinksCount: number;
   readonly status: SpanStatus;
   readonly scope: InstrumentationScope;
+
+  /*
+   * Optional: the same ids as 32-bit words, so a binary exporter writes bytes straight
+   * from them instead of building hex and parsing it back. Spans of our SDK have them
+   * (SpanIdentity); plain records (tests, other sources) leave them out and are read
+   * through the hex fields above. When present they must agree with those fields:
+   * `trace` with `traceId`; `s0`/`s1` (present whenever `trace` is) with `spanId`.
+   */
+  /** The trace id as words. When set, `s0` and `s1` are set too. */
+  readonly trace?: TraceIdWords | undefined;
+  /** High word of the span id (with `trace`). */
+  readonly s0?: number | undefined;
+  /** Low word of the span id (with `trace`). */
+  readonly s1?: number | undefined;
+  /**
+   * The parent span when it is a span of this process: its `s0`/`s1` are `parentSpanId`
+   * as words. Undefined for roots and remote parents (read `parentSpanId` then).
+   */
+  readonly localParent?: SpanIdWords | undefined;
 }
 
 /** Outcome of one export call. */
