@@ -22,3 +22,18 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// A V8 code cache for the bundle, so register.js skips most of its parse and compile at
+// startup. Made here with this Node binary; V8 rejects it (and register.js compiles
+// normally) if the binary or its flags differ.
+import { readFileSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import vm from 'node:vm';
+import path from 'node:path';
+
+const file = path.resolve('build/waymark-agent.js');
+const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file });
+// Run the module body (not startAgent) so the functions its top level compiles are cached too.
+const mod = { exports: {} };
+script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
+writeFileSync('build/waymark-agent.cache', script.createCachedData());

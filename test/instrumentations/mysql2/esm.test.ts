@@ -1,25 +1,11 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
+import { runNode } from '../../helpers/run-node';
 
-// Runs against the build: `npx tsc -p tsconfig.json` first (npm test does).
-const ROOT = path.resolve(__dirname, '../../..');
+// Runs against the build: `npm run build` first (npm test does).
 
-function runFixture(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './register.mjs', 'test/fixtures/mysql2-esm.mjs'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function runFixture(env: Record<string, string>) {
+  return runNode(['--import', './register.mjs', 'test/fixtures/mysql2-esm.mjs'], env);
 }
 
 let receiver: OtlpReceiver;

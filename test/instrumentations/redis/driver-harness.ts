@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { trace, type Span } from '@opentelemetry/api';
@@ -97,10 +96,4 @@ export function assertBuilt(): void {
 }
 
 /** Runs `node <args>` in the repository root with `env` added; resolves with its output. */
-export function runNode(args: string[], env: Record<string, string>, timeoutMs = 15_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+export { runNode } from '../../helpers/run-node';
