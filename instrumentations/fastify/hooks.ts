@@ -1,5 +1,6 @@
 import type { Exception } from '@opentelemetry/api';
 import { getServerSpan, getServerSpanHolder, recordServerError, setServerRoute, type InstrumentationKit } from '../../src/instrument';
+import { isClientError } from '../../src/instrument/client-error';
 import { routeTemplate, type FastifyRequestLike } from './route';
 
 type Done = (err?: Error) => void;
@@ -81,18 +82,10 @@ export function recordRequestError(request: FastifyRequestLike, error: unknown):
   const raw = request.raw;
   if (raw === undefined || error == null) return;
   if (isClientError(error)) {
-    // Semconv leaves a server span's status unset for 4xx (validation errors, NotFound).
-    // https://opentelemetry.io/docs/specs/semconv/http/http-spans/#status
+    // A 4xx error (validation error, NotFound): the event only.
     getServerSpan(raw)?.recordException(error as Exception);
     return;
   }
   recordServerError(raw, error);
 }
 
-/** True when the error carries a 4xx status, as Fastify's error handler reads it. */
-export function isClientError(err: unknown): boolean {
-  if (err === null || typeof err !== 'object') return false;
-  const e = err as { statusCode?: unknown; status?: unknown };
-  const status = typeof e.statusCode === 'number' ? e.statusCode : e.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
-}
