@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver';
-import { startApp, type RunningApp } from '../helpers/spawn-app';
+import { ROOT, startApp, type RunningApp } from '../helpers/spawn-app';
 
 const HOP = 'test/fixtures/hop-server.js';
 let apps: RunningApp[] = [];
@@ -76,5 +76,24 @@ describe('one trace across processes', () => {
     expect(fwd['x-b3-spanid']).toBe(client.spanId);
     expect(fwd['x-b3-sampled']).toBe('1');
     expect(fwd.b3).toBe(`${traceId}-${client.spanId}-1`);
+  });
+});
+
+describe('a second copy of the agent', () => {
+  it('preloaded twice, plus the tsc build required too: one registration, one span per request', async () => {
+    receiver = await startOtlpReceiver();
+    const app = await startApp(
+      HOP,
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_SERVICE_NAME: 'twice' },
+      { nodeArgs: ['--require', `${ROOT}/register.js`, '--require', `${ROOT}/build/src/index.js`, '--require', `${ROOT}/test/fixtures/start-agent-again.js`] },
+    );
+    apps.push(app);
+    expect((await app.get('/one')).status).toBe(200);
+    await receiver.waitForSpans(1, 5000);
+    await new Promise((r) => setTimeout(r, 300));
+    const spans = receiver.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.kind).toBe(2);
+    expect(app.stderr()).toBe('');
   });
 });
