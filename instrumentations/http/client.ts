@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type TextMapSetter } from '@opentelemetry/api';
+import { propagation, SpanKind, SpanStatusCode, trace, type Context, type TextMapSetter } from '@opentelemetry/api';
 import { now } from '../../src/clock';
+import { activeContext } from '../../src/sdk/context-manager';
 import type { InstrumentationKit } from '../../src/instrument/kit';
 import { recordError } from '../../src/instrument/run-span';
 import {
@@ -32,7 +33,7 @@ export function makeRequest(kit: InstrumentationKit, config: HttpConfig) {
   return (original: AnyFunction): AnyFunction =>
     function request(this: unknown) {
       if (!kit.active) return original.apply(this, arguments as unknown as unknown[]);
-      const parent = context.active();
+      const parent = activeContext();
       if (isTracingSuppressed(parent)) return original.apply(this, arguments as unknown as unknown[]);
       return traceOutgoing(kit, config, original, this, arguments, parent);
     };
@@ -47,7 +48,7 @@ export function makeGet(kit: InstrumentationKit, config: HttpConfig, originalReq
   return (original: AnyFunction): AnyFunction =>
     function get(this: unknown) {
       if (!kit.active) return original.apply(this, arguments as unknown as unknown[]);
-      const parent = context.active();
+      const parent = activeContext();
       if (isTracingSuppressed(parent)) return original.apply(this, arguments as unknown as unknown[]);
       const req = traceOutgoing(kit, config, originalRequest, this, arguments, parent);
       req.end();

@@ -1,6 +1,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
-import { context, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { runInContext } from '../../src/sdk/context-manager';
 import type { AnyFunction } from '../../src/instrument/wrap';
 import { endClientSpan, onClientResponse } from './client';
 import { endServerSpan } from './server';
@@ -17,12 +18,12 @@ function applyEmit(original: AnyFunction, self: unknown, args: IArguments): unkn
 }
 
 /**
- * Emits in `ctx`, skipping the context switch (an AsyncLocalStorage run) when nobody
- * listens or the context is already current: most of a request's events.
+ * Emits in `ctx`. Called only for events somebody listens to (the others, most of a
+ * request's events, are emitted as is by the callers without materializing `arguments`);
+ * the context switch itself is skipped by AsyncLocalStorage#run when `ctx` is current.
  */
-function emitIn(ctx: Context, original: AnyFunction, self: EventEmitter, event: string | symbol, args: IArguments): unknown {
-  if (self.listenerCount(event) === 0 || context.active() === ctx) return original.apply(self, args as unknown as unknown[]);
-  return context.with(ctx, applyEmit, undefined, original, self, args);
+function emitIn(ctx: Context, original: AnyFunction, self: EventEmitter, args: IArguments): unknown {
+  return runInContext(ctx, applyEmit, original, self, args);
 }
 
 /** `ServerResponse.prototype.emit`: ends the server span on 'finish' / early 'close'. */
@@ -32,7 +33,8 @@ export function makeServerResponseEmit(original: AnyFunction): AnyFunction {
     if (state === undefined) return original.apply(this, arguments as unknown as unknown[]);
     if (event === 'finish') endServerSpan(state, this, true);
     else if (event === 'close') endServerSpan(state, this, this.writableFinished);
-    return emitIn(state.ctx, original, this, event, arguments);
+    if (this.listenerCount(event) === 0) return original.apply(this, arguments as unknown as unknown[]);
+    return emitIn(state.ctx, original, this, arguments);
   };
 }
 
@@ -46,7 +48,8 @@ export function makeIncomingMessageEmit(original: AnyFunction): AnyFunction {
       else if (event === 'error') endClientSpan(state, arguments[1], false);
       else if (event === 'close') endClientSpan(state, undefined, this.complete);
     }
-    return emitIn(state.ctx, original, this, event, arguments);
+    if (this.listenerCount(event) === 0) return original.apply(this, arguments as unknown as unknown[]);
+    return emitIn(state.ctx, original, this, arguments);
   };
 }
 
@@ -60,6 +63,7 @@ export function makeClientRequestEmit(original: AnyFunction): AnyFunction {
       else if (event === 'error') endClientSpan(state, arguments[1], false);
       else if (event === 'close' && state.statusCode === 0) endClientSpan(state, undefined, false);
     }
-    return emitIn(state.ctx, original, this, event, arguments);
+    if (this.listenerCount(event) === 0) return original.apply(this, arguments as unknown as unknown[]);
+    return emitIn(state.ctx, original, this, arguments);
   };
 }

@@ -22,6 +22,10 @@ export { normalizeMethod, spanNameMethod } from '../../src/instrument/http-metho
 
 // Pure functions from a request to span name parts and attributes. No I/O, no context.
 
+let lastHost = '';
+let lastHostAddress = '';
+let lastHostPort: number | undefined;
+
 /**
  * Attributes of a SERVER span at request start. `path` is `req.url` up to `?`, `queryAt`
  * the index of `?` in `req.url` (-1 when none).
@@ -44,8 +48,14 @@ export function serverSpanAttributes(
   if (queryAt >= 0) attrs[ATTR_URL_QUERY] = redactQuery((req.url as string).slice(queryAt + 1));
   const host = headers.host;
   if (host !== undefined && host.length > 0) {
-    attrs[ATTR_SERVER_ADDRESS] = hostAddress(host);
-    attrs[ATTR_SERVER_PORT] = hostPort(host) ?? (scheme === 'https' ? 443 : 80);
+    // A server mostly sees one Host value: its parse is kept for the next request.
+    if (host !== lastHost) {
+      lastHostAddress = hostAddress(host);
+      lastHostPort = hostPort(host);
+      lastHost = host;
+    }
+    attrs[ATTR_SERVER_ADDRESS] = lastHostAddress;
+    attrs[ATTR_SERVER_PORT] = lastHostPort ?? (scheme === 'https' ? 443 : 80);
   }
   const ua = headers['user-agent'];
   if (ua !== undefined) attrs[ATTR_USER_AGENT_ORIGINAL] = ua;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { InstrumentationKit } from '../../src/instrument/kit';
 import { recordError } from '../../src/instrument/run-span';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../../src/instrument/semconv';
 import { attachServerSpan } from '../../src/instrument/server-span';
 import type { AnyFunction } from '../../src/instrument/wrap';
+import { activeContext, EMPTY_CONTEXT, runInContext } from '../../src/sdk/context-manager';
 import { isTracingSuppressed, suppressTracing } from '../../src/suppress';
 import { isIgnoredPath, type HttpConfig } from './config';
 import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
@@ -41,7 +42,7 @@ function traceIncoming(
 ): unknown {
   const req = args[1] as IncomingMessage;
   const res = args[2] as ServerResponse;
-  const active = context.active();
+  const active = activeContext();
   if (isTracingSuppressed(active) || req == null || res == null) return original.apply(server, args as unknown as unknown[]);
 
   let state: ServerState;
@@ -51,12 +52,14 @@ function traceIncoming(
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     if (isIgnoredPath(config, path)) {
       // Health checks: no span, and nothing the handler calls is traced either.
-      return context.with(suppressTracing(active), applyEmit, undefined, original, server, args);
+      return runInContext(suppressTracing(active), applyEmit, original, server, args);
     }
     const headers = req.headers;
     const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt);
     if (config.serverRequestHeaders.length > 0) serverRequestHeaderAttributes(attributes, headers, config.serverRequestHeaders);
-    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    // A fresh trace: nothing of the emitting context carries over. The agent's own empty
+    // context makes the contexts derived from it (span, baggage) one small object each.
+    const parent = propagation.extract(EMPTY_CONTEXT, headers);
     const nameMethod = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
     const span = kit.tracer.startSpan(nameMethod, { kind: SpanKind.SERVER, attributes }, parent);
     state = new ServerState(kit, config, span, trace.setSpan(parent, span), nameMethod);
@@ -69,7 +72,7 @@ function traceIncoming(
   }
 
   try {
-    return context.with(state.ctx, applyEmit, undefined, original, server, args);
+    return runInContext(state.ctx, applyEmit, original, server, args);
   } catch (err) {
     // The handler threw synchronously: record it; the host sees the same error.
     recordError(state.span, err);

@@ -1,10 +1,95 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
-import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { context as apiContext, ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 
 type Listener = (...args: unknown[]) => unknown;
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
 const BOUND = Symbol('waymark.boundListeners');
+
+/** Past this many links a context is flattened into one Map (lookups stay short). */
+const MAX_CHAIN = 8;
+const NO_PARENT: undefined = undefined;
+
+/**
+ * An immutable API Context as a chain of one-key links: `setValue` is one small object
+ * (the API's BaseContext copies a Map and makes three closures per `setValue`). Lookups
+ * walk at most MAX_CHAIN links; longer chains are flattened into a Map node.
+ */
+class ChainContext implements Context {
+  readonly #parent: ChainContext | undefined;
+  readonly #key: symbol | undefined;
+  readonly #value: unknown;
+  readonly #depth: number;
+  readonly #flat: Map<symbol, unknown> | undefined;
+
+  constructor(
+    parent: ChainContext | undefined,
+    key: symbol | undefined,
+    value: unknown,
+    depth: number,
+    flat: Map<symbol, unknown> | undefined,
+  ) {
+    this.#parent = parent;
+    this.#key = key;
+    this.#value = value;
+    this.#depth = depth;
+    this.#flat = flat;
+  }
+
+  getValue(key: symbol): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let c: ChainContext | undefined = this;
+    while (c !== undefined) {
+      if (c.#key === key) return c.#value;
+      if (c.#flat !== undefined) return c.#flat.get(key);
+      c = c.#parent;
+    }
+    return undefined;
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    if (this.#depth >= MAX_CHAIN) return this.#flatten(key, value, false);
+    return new ChainContext(this, key, value, this.#depth + 1, undefined);
+  }
+
+  deleteValue(key: symbol): Context {
+    // A link holding undefined reads like a missing key (as Map#get of a deleted key does).
+    if (this.#depth >= MAX_CHAIN) return this.#flatten(key, undefined, true);
+    return new ChainContext(this, key, undefined, this.#depth + 1, undefined);
+  }
+
+  #flatten(key: symbol, value: unknown, remove: boolean): Context {
+    const entries: ChainContext[] = [];
+    let base: Map<symbol, unknown> | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let c: ChainContext | undefined = this;
+    while (c !== undefined) {
+      if (c.#flat !== undefined) {
+        base = c.#flat;
+        break;
+      }
+      entries.push(c);
+      c = c.#parent;
+    }
+    const map = new Map<symbol, unknown>(base);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i]!;
+      if (e.#key === undefined) continue;
+      if (e.#value === undefined) map.delete(e.#key);
+      else map.set(e.#key, e.#value);
+    }
+    if (remove) map.delete(key);
+    else map.set(key, value);
+    return new ChainContext(NO_PARENT, undefined, undefined, 0, map);
+  }
+}
+
+/**
+ * An empty context of the agent's own, cheaper to derive from than the API's
+ * ROOT_CONTEXT. Instrumentations start request contexts from it (e.g. extracting incoming
+ * headers); `active()` still answers the API's ROOT_CONTEXT outside any scope.
+ */
+export const EMPTY_CONTEXT: Context = new ChainContext(NO_PARENT, undefined, undefined, 0, undefined);
 
 /**
  * The API's ContextManager on one AsyncLocalStorage: `with()` is `als.run()`, the cheapest
@@ -15,6 +100,11 @@ export class AsyncLocalStorageContextManager implements ContextManager {
 
   active(): Context {
     return this.#als.getStore() ?? ROOT_CONTEXT;
+  }
+
+  /** `with()` for a callback of up to three arguments, without rest/spread arrays. */
+  run3<A, B, C, R>(ctx: Context, fn: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R {
+    return this.#als.run(ctx, fn, a, b, c);
   }
 
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
@@ -74,4 +164,30 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     }
     return ee;
   }
+}
+
+/** Where @opentelemetry/api v1 keeps its registered globals (see its global-utils). */
+const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+type Globals = { [API_GLOBALS]?: { context?: unknown } };
+
+/**
+ * The registered global context manager when it is one of ours (the API checks version
+ * compatibility at registration, so a manager found there is the one it would use), else
+ * undefined. Lets hot paths skip the API's lookup and rest-argument layers.
+ */
+function ownManager(): AsyncLocalStorageContextManager | undefined {
+  const m = (globalThis as Globals)[API_GLOBALS]?.context;
+  return m instanceof AsyncLocalStorageContextManager ? m : undefined;
+}
+
+/** `context.active()`, straight from our manager when it is the registered one. */
+export function activeContext(): Context {
+  const m = ownManager();
+  return m !== undefined ? m.active() : apiContext.active();
+}
+
+/** `context.with(ctx, fn, undefined, a, b, c)`, straight through our manager when registered. */
+export function runInContext<A, B, C, R>(ctx: Context, fn: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R {
+  const m = ownManager();
+  return m !== undefined ? m.run3(ctx, fn, a, b, c) : apiContext.with(ctx, fn, undefined, a, b, c);
 }

@@ -17,6 +17,7 @@ import { isTracingSuppressed } from '../suppress';
 import { TraceId } from './ids';
 import type { SampleDecision } from './sampler';
 import { Span, type SpanSink } from './span';
+import { activeContext } from './context-manager';
 import { SpanIdentity } from './span-identity';
 import { UnsampledSpan } from './unsampled-span';
 
@@ -51,7 +52,7 @@ export class Tracer implements ApiTracer {
     this.#state = state;
   }
 
-  startSpan(name: string, options?: SpanOptions, ctx: Context = apiContext.active()): ApiSpan {
+  startSpan(name: string, options?: SpanOptions, ctx: Context = activeContext()): ApiSpan {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     let traceId: TraceId | undefined;
     let local: SpanIdentity | undefined;
@@ -95,7 +96,7 @@ export class Tracer implements ApiTracer {
       options?.startTime,
     );
     if (options !== undefined) {
-      if (options.attributes !== undefined) span.setAttributes(options.attributes);
+      if (options.attributes !== undefined) span.initialAttributes(options.attributes);
       if (options.links !== undefined) span.addLinks(options.links);
     }
     return span;
@@ -128,7 +129,7 @@ export class Tracer implements ApiTracer {
       fn = c as F;
     }
     if (typeof fn !== 'function') return undefined;
-    const parentCtx = ctx ?? apiContext.active();
+    const parentCtx = ctx ?? activeContext();
     const span = this.startSpan(name, options, parentCtx);
     return apiContext.with(trace.setSpan(parentCtx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
   }

@@ -94,6 +94,18 @@ describe('Tracer and Span', () => {
     expect(ended[0]!.droppedAttributesCount).toBe(1);
   });
 
+  it('applies validation and limits to the attributes given at start like to later ones', () => {
+    const { tracer, ended } = setup({ OTEL_ATTRIBUTE_COUNT_LIMIT: '2' });
+    const given = { '': 'empty key', bad: { nested: 1 } as never, a: 1, mixed: [1, 'two'] as never, b: 'x', c: true };
+    const span = tracer.startSpan('s', { attributes: given }, ROOT_CONTEXT);
+    span.setAttribute('a', 2); // existing key still updates
+    span.setAttribute('d', 4); // over the count: dropped
+    span.end();
+    expect(ended[0]!.attributes).toEqual({ a: 2, b: 'x' });
+    expect(ended[0]!.droppedAttributesCount).toBe(2);
+    expect(given).toEqual({ '': 'empty key', bad: { nested: 1 }, a: 1, mixed: [1, 'two'], b: 'x', c: true }); // not adopted
+  });
+
   it('records events, links, exceptions and limits them', () => {
     const { tracer, ended } = setup({ OTEL_SPAN_EVENT_COUNT_LIMIT: '2', OTEL_SPAN_LINK_COUNT_LIMIT: '1' });
     const span = tracer.startSpan('s', { links: [{ context: remoteParent(1), attributes: { k: 'v' } }] }, ROOT_CONTEXT);
