@@ -41,7 +41,9 @@ const AGENTS = {
   },
 };
 if (resolvable('dd-trace')) {
-  AGENTS['dd-trace'] = { args: ['--require', 'dd-trace/init'], env: { DD_TRACE_AGENT_URL: 'http://127.0.0.1:1', DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false' } };
+  // dd-trace speaks the Datadog agent protocol (msgpack), not OTLP: it sends to the counting
+  // receiver too (which answers 200), but its spans are not counted, only its requests.
+  AGENTS['dd-trace'] = { args: ['--require', 'dd-trace/init'], env: { DD_TRACE_AGENT_URL: '{receiver}', DD_TRACE_SAMPLE_RATE: '1', DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false', DD_REMOTE_CONFIGURATION_ENABLED: 'false', DD_RUNTIME_METRICS_ENABLED: 'false' } };
 }
 
 function startServer(app, agent, receiverUrl) {
@@ -57,7 +59,7 @@ function startServer(app, agent, receiverUrl) {
       OTEL_SERVICE_NAME: `bench-${app}`,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiverUrl,
       OTEL_TRACES_SAMPLER: 'always_on',
-      ...a.env,
+      ...Object.fromEntries(Object.entries(a.env).map(([k, v]) => [k, v === '{receiver}' ? receiverUrl : v])),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -124,7 +126,7 @@ for (app of APPS) {
       clearTimeout(killer);
       await sleep(300);
       const got = receiver.counts();
-      const row = { app, agent, round, ...r, rssMb: +rss.toFixed(1), startupMs: +srv.startupMs.toFixed(1), spansReceived: got.spans };
+      const row = { app, agent, round, ...r, rssMb: +rss.toFixed(1), startupMs: +srv.startupMs.toFixed(1), spansReceived: got.spans, exportRequests: got.requests };
       raw.push(row);
       per[agent].push(row);
       console.error(`${app} ${agent} r${round}: ${r.rps.toFixed(0)} req/s p50 ${r.p50}ms p99 ${r.p99}ms rss ${row.rssMb}MB startup ${row.startupMs}ms spans ${got.spans}/${r.total}`);
@@ -147,6 +149,7 @@ for (app of APPS) {
       'RSS +MB': +(m.rss - base.rss).toFixed(1),
       'startup +ms': +(m.startup - base.startup).toFixed(1),
       'spans/requests': +(median(rows.map((x) => x.spansReceived / x.total)) || 0).toFixed(2),
+      'export requests': median(rows.map((x) => x.exportRequests)),
     };
   }
 }
