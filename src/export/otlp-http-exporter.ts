@@ -1,11 +1,8 @@
-import { gzipSync } from 'node:zlib';
-import { RateLimitedLog, describeError, diag } from '../diag';
-import { withoutTracing } from '../suppress';
-import { HttpSender, type SendResult } from './http-sender';
+import { describeError, diag } from '../diag';
+import { HttpSpanExporter } from './http-span-exporter';
 import { encodeTraceRequestJson } from './otlp-json-encoder';
 import { encodeTraceRequestProto } from './otlp-proto-encoder';
-import type { ExportResult, Resource, SpanExporter, SpanRecord } from './span-record';
-import { postSync } from './sync-sender';
+import type { Resource, SpanRecord } from './span-record';
 
 /** Options of the OTLP/HTTP exporter; `url` is the full traces endpoint (…/v1/traces). */
 export interface OtlpHttpExporterOptions {
@@ -17,84 +14,30 @@ export interface OtlpHttpExporterOptions {
   resource: Resource;
 }
 
-// One line per kind of failure a minute: a collector that is down must not flood stderr.
-const LOG_INTERVAL_MS = 60_000;
-
 /** Exports spans over OTLP/HTTP (protobuf or JSON); failures are logged, never thrown. */
-export class OtlpHttpExporter implements SpanExporter {
-  readonly #url: string;
+export class OtlpHttpExporter extends HttpSpanExporter {
   readonly #json: boolean;
   readonly #resource: Resource;
-  readonly #headers: Record<string, string>;
-  readonly #gzip: boolean;
-  readonly #timeoutMs: number;
-  readonly #sender: HttpSender;
-  readonly #log = new RateLimitedLog(LOG_INTERVAL_MS);
-  #shutdown = false;
 
   constructor(options: OtlpHttpExporterOptions) {
-    this.#url = options.url;
-    this.#json = options.protocol === 'http/json';
-    this.#resource = options.resource;
-    this.#headers = { 'User-Agent': 'waymark', ...options.headers };
-    this.#gzip = options.compression === 'gzip';
-    this.#timeoutMs = options.timeoutMs;
-    this.#sender = new HttpSender({
+    const json = options.protocol === 'http/json';
+    super({
+      label: 'OTLP',
       url: options.url,
-      headers: this.#headers,
-      contentType: this.#json ? 'application/json' : 'application/x-protobuf',
+      headers: { 'User-Agent': 'waymark', ...options.headers },
+      contentType: json ? 'application/json' : 'application/x-protobuf',
       compression: options.compression,
       timeoutMs: options.timeoutMs,
     });
+    this.#json = json;
+    this.#resource = options.resource;
   }
 
-  async export(spans: readonly SpanRecord[]): Promise<ExportResult> {
-    if (this.#shutdown) return { ok: false, error: new Error('exporter is shut down') };
-    if (spans.length === 0) return { ok: true };
-    try {
-      const result = await this.#sender.send(this.#encode(spans));
-      if (result.ok) {
-        this.#reportPartialSuccess(result.body);
-        return { ok: true };
-      }
-      const error = new Error(failureMessage(result));
-      this.#log.warn(failureKey(result), `OTLP export of ${spans.length} spans to ${this.#url} failed: ${error.message}`);
-      return { ok: false, error };
-    } catch (err) {
-      // Encoding bugs or anything unexpected: the batch is lost, the application is not.
-      this.#log.warn('unexpected', `OTLP export of ${spans.length} spans failed: ${describeError(err)}`);
-      return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
-    }
-  }
-
-  /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt, no retry. */
-  exportSync(spans: readonly SpanRecord[]): boolean {
-    if (this.#shutdown) return false;
-    if (spans.length === 0) return true;
-    try {
-      return withoutTracing(() => {
-        const encoded = this.#encode(spans);
-        const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
-        const headers: Record<string, string> = { ...this.#headers, 'Content-Type': this.#json ? 'application/json' : 'application/x-protobuf' };
-        if (this.#gzip) headers['Content-Encoding'] = 'gzip';
-        return postSync(this.#url, headers, this.#gzip ? gzipSync(raw, { level: 1 }) : raw, this.#timeoutMs);
-      });
-    } catch (err) {
-      diag.debug(`blocking OTLP export failed: ${describeError(err)}`);
-      return false;
-    }
-  }
-
-  async shutdown(): Promise<void> {
-    this.#shutdown = true;
-    this.#sender.shutdown();
-  }
-
-  #encode(spans: readonly SpanRecord[]): Uint8Array | string {
+  protected encode(spans: readonly SpanRecord[]): Uint8Array | string {
     return this.#json ? encodeTraceRequestJson(this.#resource, spans) : encodeTraceRequestProto(this.#resource, spans);
   }
 
-  #reportPartialSuccess(body: Buffer): void {
+  protected override onAccepted(body: Buffer): void {
     if (body.length === 0) return;
     let partial: PartialSuccess | undefined;
     try {
@@ -105,25 +48,11 @@ export class OtlpHttpExporter implements SpanExporter {
     }
     if (partial === undefined || (partial.rejectedSpans === 0 && partial.errorMessage === '')) return;
     // OTLP spec: a partial success MUST NOT be retried; it is only reported.
-    this.#log.warn(
+    this.log.warn(
       'partial-success',
       `OTLP collector rejected ${partial.rejectedSpans} spans${partial.errorMessage ? `: ${partial.errorMessage}` : ''}`,
     );
   }
-}
-
-function failureMessage(result: SendResult): string {
-  const attempts = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
-  if (result.status !== 0) {
-    const detail = result.body.length > 0 ? `: ${result.body.subarray(0, 200).toString('utf8')}` : '';
-    return `HTTP ${result.status} after ${attempts}${detail}`;
-  }
-  return `${describeError(result.error)} after ${attempts}`;
-}
-
-function failureKey(result: SendResult): string {
-  if (result.status !== 0) return `status-${result.status}`;
-  return `error-${(result.error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown'}`;
 }
 
 /** The ExportTracePartialSuccess part of an export response. */

@@ -1,11 +1,8 @@
 import { SpanKind, SpanStatusCode, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import { isIPv4, isIPv6 } from 'node:net';
 import { epochMicros } from '../clock';
-import { RateLimitedLog, describeError, diag } from '../diag';
-import { withoutTracing } from '../suppress';
-import { HttpSender, type SendResult } from './http-sender';
-import type { ExportResult, Resource, SpanExporter, SpanRecord } from './span-record';
-import { postSync } from './sync-sender';
+import { HttpSpanExporter } from './http-span-exporter';
+import type { Resource, SpanRecord } from './span-record';
 
 /*
  * Zipkin v2 JSON (openzipkin/zipkin-api zipkin2-api.yaml), mapped from OpenTelemetry as
@@ -53,77 +50,28 @@ const KIND: Record<number, ZipkinSpan['kind']> = {
   [SpanKind.CONSUMER]: 'CONSUMER',
 };
 
-const LOG_INTERVAL_MS = 60_000;
-
 /** Exports spans to a Zipkin collector as v2 JSON; failures are logged, never thrown. */
-export class ZipkinExporter implements SpanExporter {
-  readonly #url: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number;
-  readonly #sender: HttpSender;
+export class ZipkinExporter extends HttpSpanExporter {
   readonly #serviceName: string;
   readonly #resourceTags: Record<string, string>;
-  readonly #log = new RateLimitedLog(LOG_INTERVAL_MS);
-  #shutdown = false;
 
   constructor(options: ZipkinExporterOptions) {
-    this.#url = options.url;
-    const fromResource = options.resource.attributes['service.name'];
-    this.#serviceName = options.serviceName || (typeof fromResource === 'string' ? fromResource : 'unknown_service');
-    this.#resourceTags = resourceTags(options.resource);
-    this.#headers = options.headers;
-    this.#timeoutMs = options.timeoutMs;
-    this.#sender = new HttpSender({
+    super({
+      label: 'Zipkin',
       url: options.url,
       headers: options.headers,
       contentType: 'application/json',
       compression: 'none',
       timeoutMs: options.timeoutMs,
     });
+    const fromResource = options.resource.attributes['service.name'];
+    this.#serviceName = options.serviceName || (typeof fromResource === 'string' ? fromResource : 'unknown_service');
+    this.#resourceTags = resourceTags(options.resource);
   }
 
-  async export(spans: readonly SpanRecord[]): Promise<ExportResult> {
-    if (this.#shutdown) return { ok: false, error: new Error('exporter is shut down') };
-    if (spans.length === 0) return { ok: true };
-    try {
-      const result = await this.#sender.send(this.#encode(spans));
-      if (result.ok) return { ok: true };
-      const error = new Error(failureMessage(result));
-      this.#log.warn(`zipkin-${result.status}`, `Zipkin export of ${spans.length} spans to ${this.#url} failed: ${error.message}`);
-      return { ok: false, error };
-    } catch (err) {
-      this.#log.warn('zipkin-unexpected', `Zipkin export of ${spans.length} spans failed: ${describeError(err)}`);
-      return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
-    }
-  }
-
-  /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt, no retry. */
-  exportSync(spans: readonly SpanRecord[]): boolean {
-    if (this.#shutdown) return false;
-    if (spans.length === 0) return true;
-    try {
-      return withoutTracing(() =>
-        postSync(this.#url, { ...this.#headers, 'Content-Type': 'application/json' }, Buffer.from(this.#encode(spans), 'utf8'), this.#timeoutMs),
-      );
-    } catch (err) {
-      diag.debug(`blocking Zipkin export failed: ${describeError(err)}`);
-      return false;
-    }
-  }
-
-  async shutdown(): Promise<void> {
-    this.#shutdown = true;
-    this.#sender.shutdown();
-  }
-
-  #encode(spans: readonly SpanRecord[]): string {
+  protected encode(spans: readonly SpanRecord[]): string {
     return JSON.stringify(spans.map((span) => toZipkinSpan(span, this.#serviceName, this.#resourceTags)));
   }
-}
-
-function failureMessage(result: SendResult): string {
-  if (result.status !== 0) return `HTTP ${result.status} after ${result.attempts} attempt(s)`;
-  return `${describeError(result.error)} after ${result.attempts} attempt(s)`;
 }
 
 /**

@@ -1,0 +1,100 @@
+import { gzipSync } from 'node:zlib';
+import { RateLimitedLog, describeError, diag } from '../diag';
+import { withoutTracing } from '../suppress';
+import { HttpSender, type SendResult } from './http-sender';
+import type { ExportResult, SpanExporter, SpanRecord } from './span-record';
+import { postSync } from './sync-sender';
+
+export interface HttpSpanExporterOptions {
+  /** Names the exporter in diagnostics ("OTLP", "Zipkin"). */
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+  contentType: string;
+  compression: 'gzip' | 'none';
+  timeoutMs: number;
+}
+
+// One line per kind of failure a minute: a collector that is down must not flood stderr.
+const LOG_INTERVAL_MS = 60_000;
+
+/**
+ * What every exporter that POSTs encoded batches shares: the sender (retry, timeout,
+ * suppression), rate-limited failure lines, the blocking path for `process.exit()` and
+ * shutdown. A subclass only encodes, and may read an accepted response.
+ */
+export abstract class HttpSpanExporter implements SpanExporter {
+  readonly #opts: HttpSpanExporterOptions;
+  readonly #sender: HttpSender;
+  protected readonly log = new RateLimitedLog(LOG_INTERVAL_MS);
+  #shutdown = false;
+
+  constructor(opts: HttpSpanExporterOptions) {
+    this.#opts = opts;
+    this.#sender = new HttpSender(opts);
+  }
+
+  /** The request body for a batch. */
+  protected abstract encode(spans: readonly SpanRecord[]): Uint8Array | string;
+
+  /** Called with the body of a 2xx answer (OTLP reads partial_success there). */
+  protected onAccepted(_body: Buffer): void {}
+
+  async export(spans: readonly SpanRecord[]): Promise<ExportResult> {
+    if (this.#shutdown) return { ok: false, error: new Error('exporter is shut down') };
+    if (spans.length === 0) return { ok: true };
+    const { label, url } = this.#opts;
+    try {
+      const result = await this.#sender.send(this.encode(spans));
+      if (result.ok) {
+        this.onAccepted(result.body);
+        return { ok: true };
+      }
+      const error = new Error(failureMessage(result));
+      this.log.warn(failureKey(result), `${label} export of ${spans.length} spans to ${url} failed: ${error.message}`);
+      return { ok: false, error };
+    } catch (err) {
+      // Encoding bugs or anything unexpected: the batch is lost, the application is not.
+      this.log.warn('unexpected', `${label} export of ${spans.length} spans failed: ${describeError(err)}`);
+      return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+
+  /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt, no retry. */
+  exportSync(spans: readonly SpanRecord[]): boolean {
+    if (this.#shutdown) return false;
+    if (spans.length === 0) return true;
+    const { label, url, headers, contentType, compression, timeoutMs } = this.#opts;
+    try {
+      return withoutTracing(() => {
+        const encoded = this.encode(spans);
+        const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
+        const all: Record<string, string> = { ...headers, 'Content-Type': contentType };
+        if (compression === 'gzip') all['Content-Encoding'] = 'gzip';
+        return postSync(url, all, compression === 'gzip' ? gzipSync(raw, { level: 1 }) : raw, timeoutMs);
+      });
+    } catch (err) {
+      diag.debug(`blocking ${label} export failed: ${describeError(err)}`);
+      return false;
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.#shutdown = true;
+    this.#sender.shutdown();
+  }
+}
+
+function failureMessage(result: SendResult): string {
+  const attempts = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
+  if (result.status !== 0) {
+    const detail = result.body.length > 0 ? `: ${result.body.subarray(0, 200).toString('utf8')}` : '';
+    return `HTTP ${result.status} after ${attempts}${detail}`;
+  }
+  return `${describeError(result.error)} after ${attempts}`;
+}
+
+function failureKey(result: SendResult): string {
+  if (result.status !== 0) return `status-${result.status}`;
+  return `error-${(result.error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown'}`;
+}
