@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import type * as zlib from 'node:zlib';
 import { RateLimitedLog, describeError, diag } from '../diag';
 import { withoutTracing } from '../suppress';
 import { HttpSender, type SendResult } from './http-sender';
@@ -71,7 +71,9 @@ export abstract class HttpSpanExporter implements SpanExporter {
         const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
         const all: Record<string, string> = { ...headers, 'Content-Type': contentType };
         if (compression === 'gzip') all['Content-Encoding'] = 'gzip';
-        return postSync(url, all, compression === 'gzip' ? gzipSync(raw, { level: 1 }) : raw, timeoutMs);
+        // zlib only when asked for: it is not loaded at startup.
+        const body = compression === 'gzip' ? (require('node:zlib') as typeof zlib).gzipSync(raw, { level: 1 }) : raw;
+        return postSync(url, all, body, timeoutMs);
       });
     } catch (err) {
       diag.debug(`blocking ${label} export failed: ${describeError(err)}`);
