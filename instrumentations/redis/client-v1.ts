@@ -1,8 +1,9 @@
 import { context } from '@opentelemetry/api';
 import { wrapFunction, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
-import { batchSpec, commandSpec, firstBatchError, hasParent } from './recipe';
+import { batchSpec, firstBatchError, hasParent } from './recipe';
 import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
+import { commandLineSpec, wrapSendCommand } from './send-command';
 import { detachedConnect, traceRedisCall } from './trace-call';
 
 /**
@@ -26,11 +27,6 @@ interface AttachConfig {
   BaseClass?: { prototype?: Record<string, unknown> };
   executor?: AnyFunction;
   modulesExecutor?: AnyFunction;
-}
-
-/** Recipe: span of one command line. */
-export function v1CommandSpec(client: NodeRedisClient, argv: readonly unknown[]) {
-  return commandSpec(nodeRedisServer(client), commandParts(argv));
 }
 
 /** Recipe: span of `multiExecutor(commands, selectedDB, chainId)`: MULTI with a chain id, else a pipeline. */
@@ -61,7 +57,7 @@ function tracedExecutor(kit: InstrumentationKit, executor: AnyFunction, transfor
         } catch {
           return original.apply(this, args);
         }
-        const spec = kit.safe2(v1CommandSpec, this, argv);
+        const spec = kit.safe2(commandLineSpec, this, argv);
         return traceRedisCall(kit, spec, parent, () => original.apply(this, args));
       },
     ) ?? executor
@@ -94,18 +90,6 @@ export function patchV1Commander(commander: Record<string, AnyFunction>, kit: In
 export function unpatchV1Commander(commander: Record<string, AnyFunction>, kit: InstrumentationKit): void {
   kit.unwrap(commander, 'attachCommands');
   kit.unwrap(commander, 'attachExtensions');
-}
-
-function wrapSendCommand(kit: InstrumentationKit) {
-  return (original: AnyFunction) =>
-    function sendCommand(this: NodeRedisClient, ...args: unknown[]): unknown {
-      const argv = args[0];
-      if (!kit.active || !Array.isArray(argv)) return original.apply(this, args);
-      const parent = context.active();
-      if (!hasParent(parent)) return original.apply(this, args);
-      const spec = kit.safe2(v1CommandSpec, this, argv);
-      return traceRedisCall(kit, spec, parent, () => original.apply(this, args));
-    };
 }
 
 function wrapMultiExecutor(kit: InstrumentationKit) {

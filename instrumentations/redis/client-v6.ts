@@ -1,8 +1,9 @@
 import { context } from '@opentelemetry/api';
 import type { InstrumentationKit, AnyFunction } from '../../src/instrument';
-import { batchSpec, commandSpec, firstBatchError, hasParent, type RedisBatchMode } from './recipe';
+import { batchSpec, firstBatchError, hasParent, type RedisBatchMode } from './recipe';
 import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
+import { wrapSendCommand } from './send-command';
 import { detachedConnect, traceRedisCall } from './trace-call';
 
 /**
@@ -17,26 +18,9 @@ interface BatchCommand {
   args: readonly unknown[];
 }
 
-/** Recipe: span of one command line. */
-export function v6CommandSpec(client: NodeRedisClient, argv: readonly unknown[]) {
-  return commandSpec(nodeRedisServer(client), commandParts(argv));
-}
-
 /** Recipe: span of a batch. */
 export function v6BatchSpec(client: NodeRedisClient, mode: RedisBatchMode, commands: readonly BatchCommand[]) {
   return batchSpec(nodeRedisServer(client), mode, commands.map((c) => commandParts(c.args)));
-}
-
-function wrapSendCommand(kit: InstrumentationKit) {
-  return (original: AnyFunction) =>
-    function sendCommand(this: NodeRedisClient, ...args: unknown[]): unknown {
-      const argv = args[0];
-      if (!kit.active || !Array.isArray(argv)) return original.apply(this, args);
-      const parent = context.active();
-      if (!hasParent(parent)) return original.apply(this, args);
-      const spec = kit.safe2(v6CommandSpec, this, argv);
-      return traceRedisCall(kit, spec, parent, () => original.apply(this, args));
-    };
 }
 
 function wrapBatch(kit: InstrumentationKit, mode: RedisBatchMode) {
