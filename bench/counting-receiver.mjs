@@ -2,44 +2,33 @@
 // somewhere real (a configuration that exports nothing is not a valid measurement), but
 // the receiver shares a core with the load generator, so it must be cheap: for protobuf
 // it walks the message structure (ResourceSpans → ScopeSpans → Span) without decoding
-// fields. The tests check exports with the official decoder; this only counts.
+// span fields. The tests check exports with the official decoder; this only counts.
 import http from 'node:http';
 import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 
-function varint(buf, pos) {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const b = buf[pos++];
-    result += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) return [result, pos];
-    shift += 7;
-  }
-}
+// The viewer's protobuf reader (from the build: `npm run bench` builds first).
+const { ProtoReader, WIRE_LEN } = createRequire(import.meta.url)('../build/src/view/protobuf-reader.js');
 
-/** Calls fn(start, end) for each length-delimited field `field` in buf[start, end). */
-function eachField(buf, start, end, field, fn) {
-  let pos = start;
-  while (pos < end) {
-    let key;
-    [key, pos] = varint(buf, pos);
-    const wire = key & 7;
-    if (wire === 0) [, pos] = varint(buf, pos);
-    else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else if (wire === 2) {
-      let len;
-      [len, pos] = varint(buf, pos);
-      if (key >>> 3 === field) fn(pos, pos + len);
-      pos += len;
-    } else throw new Error(`wire type ${wire}`);
-  }
-}
-
-/** Number of spans in an ExportTraceServiceRequest. */
+/** Number of spans in an ExportTraceServiceRequest (the viewer's reader; span bodies are skipped). */
 export function countSpans(buf) {
   let n = 0;
-  eachField(buf, 0, buf.length, 1, (rs, re) => eachField(buf, rs, re, 2, (ss, se) => eachField(buf, ss, se, 2, () => n++)));
+  const request = new ProtoReader(buf);
+  while (!request.done) {
+    const { field, wire } = request.key();
+    if (field !== 1 || wire !== WIRE_LEN) { request.skip(wire); continue; } // resource_spans
+    const resourceSpans = request.message();
+    while (!resourceSpans.done) {
+      const k = resourceSpans.key();
+      if (k.field !== 2 || k.wire !== WIRE_LEN) { resourceSpans.skip(k.wire); continue; } // scope_spans
+      const scopeSpans = resourceSpans.message();
+      while (!scopeSpans.done) {
+        const s = scopeSpans.key();
+        if (s.field === 2 && s.wire === WIRE_LEN) n++; // spans
+        scopeSpans.skip(s.wire);
+      }
+    }
+  }
   return n;
 }
 
