@@ -1,18 +1,7 @@
-import type majorFn from 'semver/functions/major';
-import type satisfiesFn from 'semver/functions/satisfies';
 import { diag } from '../../src/diag';
+import { majorOf, satisfiesRange } from '../../src/instrument/version';
 import type { InstrumentationKit } from '../../src/instrument';
 import { makeOnError, makeOnRequest, makeOnRoute } from './hooks';
-
-// semver is loaded on the first Fastify instance, not at agent start (this instrumentation
-// starts with the agent, since it subscribes to a channel rather than hooking a module).
-let semver: { satisfies: typeof satisfiesFn; major: typeof majorFn } | undefined;
-function loadSemver(): { satisfies: typeof satisfiesFn; major: typeof majorFn } {
-  return (semver ??= {
-    satisfies: require('semver/functions/satisfies') as typeof satisfiesFn,
-    major: require('semver/functions/major') as typeof majorFn,
-  });
-}
 
 /** The Fastify majors whose hooks API this instrumentation knows. */
 export const FASTIFY_VERSIONS = '>=4.0.0 <6';
@@ -34,7 +23,7 @@ const INSTRUMENTED = Symbol('waymark.fastify.instrumented');
  */
 export function instrumentInstance(kit: InstrumentationKit, app: FastifyLike): void {
   const version = app.version;
-  if (typeof version !== 'string' || !loadSemver().satisfies(version, FASTIFY_VERSIONS, { includePrerelease: true })) {
+  if (typeof version !== 'string' || !satisfiesRange(version, FASTIFY_VERSIONS)) {
     diag.debug(`fastify: ${String(version)} is outside ${FASTIFY_VERSIONS}; left alone`);
     return;
   }
@@ -42,7 +31,7 @@ export function instrumentInstance(kit: InstrumentationKit, app: FastifyLike): v
   if (marked[INSTRUMENTED]) return;
   marked[INSTRUMENTED] = true;
   // Where the route comes from differs by major: see makeOnRoute.
-  if (loadSemver().major(version) === 4) app.addHook('onRoute', makeOnRoute(kit));
+  if (majorOf(version) === 4) app.addHook('onRoute', makeOnRoute(kit));
   else app.addHook('onRequest', makeOnRequest(kit));
   app.addHook('onError', makeOnError(kit));
 }

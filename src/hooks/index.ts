@@ -1,9 +1,8 @@
 import { isBuiltin } from 'node:module';
-// Only the range check: the full semver index costs ~10 ms of startup.
-import type satisfiesFn from 'semver/functions/satisfies';
 import { diag, describeError } from '../diag';
 import { InstrumentationKit } from '../instrument/kit';
 import type { Instrumentation, InstrumentationEntry, ModuleTarget } from '../instrument/types';
+import { satisfiesRange } from '../instrument/version';
 import { isWrapped } from '../instrument/wrap';
 import { readPackageVersion } from './package-version';
 import { warnPreloaded } from './preloaded';
@@ -42,13 +41,6 @@ interface EntryState {
 
 interface Unhookable {
   unhook(): void;
-}
-
-// semver is loaded when the first non-core library is checked, not at startup.
-let satisfiesImpl: typeof satisfiesFn | undefined;
-function satisfies(version: string, range: string): boolean {
-  satisfiesImpl ??= require('semver/functions/satisfies') as typeof satisfiesFn;
-  return satisfiesImpl(version, range, { includePrerelease: true });
 }
 
 /**
@@ -163,7 +155,7 @@ function patchOne(state: EntryState, target: ModuleTarget, exports: unknown, bas
 
   const builtin = basedir === undefined && isBuiltin(target.module);
   const version = builtin ? process.versions.node : basedir !== undefined ? readPackageVersion(basedir) : undefined;
-  if (!builtin && (version === undefined || !satisfies(version, target.versions))) {
+  if (!builtin && (version === undefined || !satisfiesRange(version, target.versions))) {
     diag.debug(`${entry.name}: ${target.module}@${version ?? 'unknown'} is outside ${target.versions}; left alone`);
     seen.add(subject);
     return exports;
