@@ -1,11 +1,9 @@
 /**
- * Redis-specific semantic-convention keys and values (the shared database keys live with the
- * kit, in `src/instrument/db.ts`). Kept here until the kit's `semconv.ts` carries them.
- * https://opentelemetry.io/docs/specs/semconv/database/redis/
+ * Redis-specific semantic-convention values (the keys live with the kit's, in
+ * `src/instrument/semconv.ts`). https://opentelemetry.io/docs/specs/semconv/database/redis/
  */
 
-/** Number of operations in a batch (semconv: only for two or more). */
-export const ATTR_DB_OPERATION_BATCH_SIZE = 'db.operation.batch.size';
+export { ATTR_DB_OPERATION_BATCH_SIZE } from '../../src/instrument/semconv';
 
 /** `db.system.name` of Redis. */
 export const DB_SYSTEM_NAME_VALUE_REDIS = 'redis';

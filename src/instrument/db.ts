@@ -1,7 +1,16 @@
 import { context, trace, SpanKind, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { InstrumentationKit } from './kit';
 import { recordError, type SpanSpec } from './run-span';
-import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from './semconv';
+import {
+  ATTR_DB_COLLECTION_NAME,
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from './semconv';
 import type { AnyFunction } from './wrap';
 import { dbQueryText, summarize, type SqlDialect } from './sql-sanitizer';
 
@@ -11,13 +20,15 @@ import { dbQueryText, summarize, type SqlDialect } from './sql-sanitizer';
  * https://opentelemetry.io/docs/specs/semconv/database/database-spans/
  */
 
-// Database semconv keys (v1.33+, stable). They belong with the others in semconv.ts.
-export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
-export const ATTR_DB_NAMESPACE = 'db.namespace';
-export const ATTR_DB_OPERATION_NAME = 'db.operation.name';
-export const ATTR_DB_COLLECTION_NAME = 'db.collection.name';
-export const ATTR_DB_QUERY_TEXT = 'db.query.text';
-export const ATTR_DB_RESPONSE_STATUS_CODE = 'db.response.status_code';
+// The database keys live with the others in semconv.ts; re-exported for the db instrumentations.
+export {
+  ATTR_DB_COLLECTION_NAME,
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE,
+  ATTR_DB_SYSTEM_NAME,
+} from './semconv';
 
 /** `db.system.name` values of the SQL drivers. */
 export type SqlSystem = 'postgresql' | 'mysql';

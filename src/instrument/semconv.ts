@@ -32,3 +32,32 @@ export const HTTP_REQUEST_METHOD_OTHER = '_OTHER';
 export const ERROR_TYPE_OTHER = '_OTHER';
 /** Value replacing secret-looking query parameter values and URL credentials. */
 export const REDACTED = 'REDACTED';
+
+// Database client spans (semconv v1.33+, stable).
+// https://opentelemetry.io/docs/specs/semconv/database/database-spans/
+export const ATTR_DB_SYSTEM_NAME = 'db.system.name';
+export const ATTR_DB_NAMESPACE = 'db.namespace';
+export const ATTR_DB_OPERATION_NAME = 'db.operation.name';
+export const ATTR_DB_COLLECTION_NAME = 'db.collection.name';
+export const ATTR_DB_QUERY_TEXT = 'db.query.text';
+export const ATTR_DB_RESPONSE_STATUS_CODE = 'db.response.status_code';
+/** Number of operations in a batch (semconv: only for two or more). */
+export const ATTR_DB_OPERATION_BATCH_SIZE = 'db.operation.batch.size';
+
+// Messaging spans.
+// https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/
+// https://opentelemetry.io/docs/specs/semconv/messaging/rabbitmq/
+export const ATTR_MESSAGING_SYSTEM = 'messaging.system';
+export const ATTR_MESSAGING_OPERATION_NAME = 'messaging.operation.name';
+export const ATTR_MESSAGING_OPERATION_TYPE = 'messaging.operation.type';
+export const ATTR_MESSAGING_DESTINATION_NAME = 'messaging.destination.name';
+export const ATTR_MESSAGING_DESTINATION_ANONYMOUS = 'messaging.destination.anonymous';
+export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
+export const ATTR_MESSAGING_MESSAGE_CONVERSATION_ID = 'messaging.message.conversation_id';
+export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size';
+/**
+ * The RabbitMQ routing key. The newest attribute registry spells it
+ * `rabbitmq.destination.routing_key`; the messaging/RabbitMQ page and most backends still use this one.
+ */
+export const ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
+export const ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG = 'messaging.rabbitmq.message.delivery_tag';
