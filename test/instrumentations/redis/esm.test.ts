@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
 import { assertBuilt, FIXTURES, runNode, uniquePrefix } from './driver-harness';
 
-// An ESM app (`import { createClient } from 'redis'`, 6.x) under `node --import ./register.mjs`.
+// ESM apps under `node --import ./register.mjs`: `import Redis from 'ioredis'` and
+// `import { createClient } from 'redis'` (6.x) make the same commands and batches.
 let receiver: OtlpReceiver;
 beforeAll(() => assertBuilt());
 beforeEach(async () => {
@@ -13,20 +14,25 @@ afterEach(async () => {
   await receiver.close();
 });
 
-function run(extra: Record<string, string> = {}) {
-  const prefix = uniquePrefix('redis-esm');
-  const env = {
-    PATH: process.env.PATH ?? '',
-    OTEL_SERVICE_NAME: 'esm-redis',
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
-    OTEL_BSP_SCHEDULE_DELAY: '50',
-    WM_PREFIX: prefix,
-    ...extra,
-  };
-  return { prefix, result: runNode(['--import', './register.mjs', join(FIXTURES, 'redis-node-esm.mjs')], env) };
-}
+const CLIENTS = [
+  { instrumentation: 'ioredis', fixture: 'redis-ioredis-esm.mjs' },
+  { instrumentation: 'redis', fixture: 'redis-node-esm.mjs' },
+];
 
-describe('node-redis under --import ./register.mjs', () => {
+describe.each(CLIENTS)('$instrumentation under --import ./register.mjs', ({ instrumentation, fixture }) => {
+  function run(extra: Record<string, string> = {}) {
+    const prefix = uniquePrefix(`${instrumentation}-esm`);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      OTEL_SERVICE_NAME: `esm-${instrumentation}`,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      WM_PREFIX: prefix,
+      ...extra,
+    };
+    return { prefix, result: runNode(['--import', './register.mjs', join(FIXTURES, fixture)], env) };
+  }
+
   it('traces commands, the pipeline and the MULTI as children of the app span', async () => {
     const { prefix, result } = run();
     const { code, stderr } = await result;
@@ -34,7 +40,7 @@ describe('node-redis under --import ./register.mjs', () => {
     expect(code).toBe(0);
     const spans = await receiver.waitForSpans(5);
     const root = spans.find((s) => s.name === 'esm-root')!;
-    const redis = spans.filter((s) => s.scope.name === 'waymark/redis');
+    const redis = spans.filter((s) => s.scope.name === `waymark/${instrumentation}`);
     expect(redis.map((s) => s.name)).toEqual(['SET', 'GET', 'PIPELINE', 'MULTI']);
     for (const s of redis) {
       expect(s.traceId).toBe(root.traceId);
@@ -44,8 +50,8 @@ describe('node-redis under --import ./register.mjs', () => {
     expect(attributeMap(redis[3]!.attributes)['db.operation.batch.size']).toBe(2);
   });
 
-  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=redis leaves only the app span', async () => {
-    const { code, stderr } = await run({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'redis' }).result;
+  it(`OTEL_NODE_DISABLED_INSTRUMENTATIONS=${instrumentation} leaves only the app span`, async () => {
+    const { code, stderr } = await run({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: instrumentation }).result;
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const spans = await receiver.waitForSpans(1);
