@@ -3,25 +3,31 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
 import { runFixture } from '../express/spawn-fixture';
 
-// `node --import ./register.mjs app.mjs`: an ESM app importing Fastify is instrumented
-// with that one flag. Needs `npm run build`.
+// `node --import ./register.mjs app.mjs`: an ESM app importing Express or Fastify (both
+// CommonJS) is instrumented with that one flag. The two fixtures serve the same routes.
+// Needs `npm run build`.
 let receiver: OtlpReceiver;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
 });
 afterAll(() => receiver.close());
 
-describe('fastify under ESM (--import ./register.mjs)', () => {
+describe.each(['express', 'fastify'])('%s under ESM (--import ./register.mjs)', (framework) => {
   it('names server spans by route, keeps a manual span a child and records the error', async () => {
-    const run = await runFixture('fastify-esm.mjs', {
+    const service = `${framework}-esm`;
+    const run = await runFixture(`${framework}-esm.mjs`, {
       preload: 'import',
-      env: { OTEL_SERVICE_NAME: 'fastify-esm', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url },
+      env: { OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url },
     });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.result).toEqual([200, 500, 404]);
 
-    const spans = await receiver.waitForSpans(4, 5000);
+    const ours = () => receiver.spans().filter((s) => attributeMap(s.resource)['service.name'] === service);
+    await receiver.waitForSpans(4, 5000);
+    const until = Date.now() + 5000;
+    while (ours().length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const spans = ours();
     const server = spans.filter((s) => s.kind === 2); // SPAN_KIND_SERVER
     const user = server.find((s) => attributeMap(s.attributes)['url.path'] === '/api/users/1');
     expect(user?.name).toBe('GET /api/users/:id');
