@@ -3,6 +3,12 @@
 // alternating rounds in one session. Every request is sampled and exported to a local
 // counting receiver. Server pinned to CPU 0, load generator (wrk) and receiver to CPU 1.
 //
+// Two load phases per server: closed loop at saturation (wrk -c32: throughput, and latency
+// that is mostly queueing), then open loop at a fixed rate, the same for every agent
+// (bench/open-loop.mjs: latency from each request's due time, so stalls are not hidden).
+// The fixed rate is LOAD_FRACTION (0.4) of the no-agent throughput measured at the start,
+// capped at MAX_RATE (10000/s, what the Node load generator sustains on one core here).
+//
 //   node bench/http-throughput.mjs [express-hello fastify-hello express-fetch-pg]
 //   ROUNDS=3 DURATION=8 CONNECTIONS=32 to tune; results in bench/results/http-<date>.json
 import { spawn, execFile, execFileSync } from 'node:child_process';
@@ -18,6 +24,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.ROUNDS || 3);
 const DURATION = Number(process.env.DURATION || 8);
 const CONNECTIONS = Number(process.env.CONNECTIONS || 32);
+const LOAD_FRACTION = Number(process.env.LOAD_FRACTION || 0.4);
+const MAX_RATE = Number(process.env.MAX_RATE || 10000);
 const APPS = process.argv.slice(2).length ? process.argv.slice(2) : ['express-hello', 'fastify-hello', 'express-fetch-pg'];
 const PATHS = { 'express-hello': '/hello/world', 'fastify-hello': '/hello/world', 'express-fetch-pg': '/users/7' };
 
@@ -29,6 +37,8 @@ if (!has('wrk')) {
   process.exit(2);
 }
 const pin = has('taskset');
+// This process hosts the counting receiver: keep it on the load generator's core, off the server's.
+if (pin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 const resolvable = (m) => { try { require.resolve(m); return true; } catch { return false; } };
 
 const AGENTS = {
@@ -87,6 +97,12 @@ async function wrk(port, seconds) {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   return { rps, total, p50: lat(50), p99: lat(99), non2xx };
 }
+// Open loop in its own process on the load generator's core (see open-loop.mjs).
+async function openLoop(port, rate, seconds) {
+  const args = ['--max-semi-space-size=64', path.join(ROOT, 'bench/open-loop.mjs'), String(port), PATHS[app], String(rate), String(seconds)];
+  const { stdout: out } = await promisify(execFile)(pin ? 'taskset' : process.execPath, pin ? ['-c', '1', process.execPath, ...args] : args, { encoding: 'utf8' });
+  return JSON.parse(out);
+}
 function toMs(s) {
   const m = /([\d.]+)(us|ms|s)/.exec(s);
   const v = Number(m[1]);
@@ -105,9 +121,17 @@ let app;
 const receiver = await startCountingReceiver();
 const raw = [];
 const summary = {};
+const fixedRates = {};
 for (app of APPS) {
   const agents = Object.keys(AGENTS);
   const per = Object.fromEntries(agents.map((a) => [a, []]));
+  // The fixed rate of the open-loop phase, from a short no-agent calibration run.
+  const cal = await startServer(app, 'none', receiver.url);
+  await wrk(cal.port, 2);
+  const rate = Math.min(MAX_RATE, Math.round((LOAD_FRACTION * (await wrk(cal.port, 4)).rps) / 100) * 100);
+  cal.child.kill('SIGKILL');
+  await sleep(300);
+  console.error(`${app}: open-loop rate ${rate}/s`);
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order every round so no agent always runs first or last.
     const order = agents.map((_, i) => agents[(i + round) % agents.length]);
@@ -118,6 +142,7 @@ for (app of APPS) {
       receiver.reset();
       const r = await wrk(srv.port, DURATION);
       const rss = rssMb(srv.child.pid);
+      const ol = await openLoop(srv.port, rate, DURATION);
       // The OpenTelemetry agent's register traps SIGTERM and never exits: SIGKILL after 3 s.
       const exited = new Promise((res) => srv.child.once('exit', res));
       srv.child.kill('SIGTERM');
@@ -126,17 +151,19 @@ for (app of APPS) {
       clearTimeout(killer);
       await sleep(300);
       const got = receiver.counts();
-      const row = { app, agent, round, ...r, rssMb: +rss.toFixed(1), startupMs: +srv.startupMs.toFixed(1), spansReceived: got.spans, exportRequests: got.requests };
+      const row = { app, agent, round, ...r, fixedRate: ol, rssMb: +rss.toFixed(1), startupMs: +srv.startupMs.toFixed(1), spansReceived: got.spans, requestsServed: r.total + ol.completed, exportRequests: got.requests };
       raw.push(row);
       per[agent].push(row);
-      console.error(`${app} ${agent} r${round}: ${r.rps.toFixed(0)} req/s p50 ${r.p50}ms p99 ${r.p99}ms rss ${row.rssMb}MB startup ${row.startupMs}ms spans ${got.spans}/${r.total}`);
+      console.error(`${app} ${agent} r${round}: ${r.rps.toFixed(0)} req/s p50 ${r.p50}ms p99 ${r.p99}ms; at ${rate}/s p50 ${ol.p50}ms p99 ${ol.p99}ms (${ol.completed}/${ol.sent}); rss ${row.rssMb}MB startup ${row.startupMs}ms spans ${got.spans}/${row.requestsServed}`);
     }
   }
   const base = {
     rps: median(per.none.map((x) => x.rps)), p50: median(per.none.map((x) => x.p50)), p99: median(per.none.map((x) => x.p99)),
     rss: median(per.none.map((x) => x.rssMb)), startup: median(per.none.map((x) => x.startupMs)),
+    fixedP50: median(per.none.map((x) => x.fixedRate.p50)), fixedP99: median(per.none.map((x) => x.fixedRate.p99)),
   };
   summary[app] = {};
+  fixedRates[app] = rate;
   for (const agent of agents) {
     const rows = per[agent];
     const m = { rps: median(rows.map((x) => x.rps)), p50: median(rows.map((x) => x.p50)), p99: median(rows.map((x) => x.p99)), rss: median(rows.map((x) => x.rssMb)), startup: median(rows.map((x) => x.startupMs)) };
@@ -145,10 +172,12 @@ for (app of APPS) {
       'throughput ratio': +(m.rps / base.rps).toFixed(3),
       'p50 ratio': +(m.p50 / base.p50).toFixed(2),
       'p99 ratio': +(m.p99 / base.p99).toFixed(2),
+      [`p50 ratio @${rate}/s`]: +(median(rows.map((x) => x.fixedRate.p50)) / base.fixedP50).toFixed(2),
+      [`p99 ratio @${rate}/s`]: +(median(rows.map((x) => x.fixedRate.p99)) / base.fixedP99).toFixed(2),
       'RSS MB': m.rss,
       'RSS +MB': +(m.rss - base.rss).toFixed(1),
       'startup +ms': +(m.startup - base.startup).toFixed(1),
-      'spans/requests': +(median(rows.map((x) => x.spansReceived / x.total)) || 0).toFixed(2),
+      'spans/requests': +(median(rows.map((x) => x.spansReceived / x.requestsServed)) || 0).toFixed(2),
       'export requests': median(rows.map((x) => x.exportRequests)),
     };
   }
@@ -156,10 +185,10 @@ for (app of APPS) {
 await receiver.close();
 console.log(`node ${process.version}; ${ROUNDS} alternating rounds × ${DURATION}s, wrk -c${CONNECTIONS}; server on CPU 0, wrk + receiver on CPU 1${pin ? '' : ' (taskset missing: unpinned)'}`);
 for (const [a, rows] of Object.entries(summary)) {
-  console.log(`\n${a}`);
+  console.log(`\n${a} (open-loop phase at ${fixedRates[a]} req/s)`);
   console.table(rows);
 }
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 const file = path.join(ROOT, 'bench/results', `http-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ node: process.version, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, summary, raw }, null, 2));
+writeFileSync(file, JSON.stringify({ node: process.version, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, loadFraction: LOAD_FRACTION, fixedRates, summary, raw }, null, 2));
 console.log(`\nraw results: ${path.relative(ROOT, file)}`);

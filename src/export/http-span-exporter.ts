@@ -37,6 +37,16 @@ export abstract class HttpSpanExporter implements SpanExporter {
   /** The request body for a batch. */
   protected abstract encode(spans: readonly SpanRecord[]): Uint8Array | string;
 
+  /**
+   * The request body for a batch on the asynchronous path. A subclass whose format allows
+   * it encodes in slices with the event loop running in between, so a large batch does not
+   * hold up the application's requests for the whole encode (that pause is what tail
+   * latency sees). The blocking path at exit uses `encode`.
+   */
+  protected encodeInSlices(spans: readonly SpanRecord[]): Uint8Array | string | Promise<Uint8Array | string> {
+    return this.encode(spans);
+  }
+
   /** Called with the body of a 2xx answer (OTLP reads partial_success there). */
   protected onAccepted(_body: Buffer): void {}
 
@@ -45,7 +55,7 @@ export abstract class HttpSpanExporter implements SpanExporter {
     if (spans.length === 0) return { ok: true };
     const { label, url } = this.#opts;
     try {
-      const result = await this.#sender.send(this.encode(spans));
+      const result = await this.#sender.send(await this.encodeInSlices(spans));
       if (result.ok) {
         this.onAccepted(result.body);
         return { ok: true };

@@ -124,7 +124,30 @@ interface CachedKey {
   readonly words: Int32Array;
   /** The whole field; its last `length % 4` bytes follow the words. */
   readonly bytes: Uint8Array;
+  /** Span attributes only: the value whose whole Span.attributes field `field` holds. */
+  value: unknown;
+  /** That field (tag, length, KeyValue), `fieldLength` bytes, as little-endian 32-bit words (the last one padded); allocated on first use. */
+  field: Int32Array | undefined;
+  fieldLength: number;
+  /** Misses since the last hit: a key whose values keep changing stops being kept. */
+  misses: number;
 }
+
+// Attribute values repeat too: a server sees a handful of methods, routes, hosts, status
+// codes. For span attributes, each cached key also remembers its last value and that
+// value's whole encoded field, so a repeat costs one comparison (measure) and one copy
+// (write). The measure pass decides hit or miss and, on a miss, makes the new value the
+// key's last value at once; the write pass, which visits fields in the same order, copies
+// a miss's bytes into the entry right after writing them, so by the time any later hit is
+// written its bytes are there. Fields longer than VALUE_FIELD_MAX are not kept.
+const VALUE_FIELD_MAX = 96; // < 130: the field's length prefix is one byte
+// After this many misses in a row a key is taken for high-cardinality (a path with ids, a
+// peer port) and its values are kept only once per 256 misses, in case that changed.
+const MISSES_BEFORE_GIVING_UP = 8;
+const NO_VALUE = Symbol('no value');
+// Set while an encode runs: if one ever throws half-way, the value cache may promise bytes
+// that were never written, so the next encode starts it afresh.
+let encoding = false;
 const keyIndex = new Map<string, number>();
 const keyList: CachedKey[] = [];
 const keyFieldLength = new Int32Array(KEY_CACHE_MAX);
@@ -142,6 +165,8 @@ for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
 
 /** Encodes spans as an OTLP ExportTraceServiceRequest in protobuf binary form. */
 export function encodeTraceRequestProto(resource: Resource, spans: readonly SpanRecord[]): Uint8Array {
+  if (encoding) forgetValues();
+  encoding = true;
   const resourceField = resourceBytes(resource);
   const groups = groupByScope(spans);
 
@@ -155,7 +180,8 @@ export function encodeTraceRequestProto(resource: Resource, spans: readonly Span
   }
 
   const total = lengthField(resourceSpansLen);
-  setOutput(Buffer.allocUnsafe(total));
+  // Three bytes of slack: a padded word copy may run past the last field (see writeSpanAttributes).
+  setOutput(Buffer.allocUnsafe(total + 3));
   out[pos++] = T_REQ_RESOURCE_SPANS;
   writeVarint(resourceSpansLen);
   copyBytes(resourceField);
@@ -166,9 +192,14 @@ export function encodeTraceRequestProto(resource: Resource, spans: readonly Span
     for (const span of group.spans) writeSpan(span);
     copyBytes(group.scope.tail);
   }
-  const result = out;
+  const result = out.subarray(0, total);
   setOutput(EMPTY); // do not keep the caller's buffer alive
+  encoding = false;
   return result;
+}
+
+function forgetValues(): void {
+  for (const entry of keyList) entry.value = NO_VALUE;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -326,7 +357,7 @@ function measureSpan(span: SpanRecord): number {
   }
   len += stringField(span.name);
   len += 2 + 9 + 9; // kind (always 1..5, one byte), start and end (fixed64)
-  len += measureAttributes(span.attributes);
+  len += measureSpanAttributes(span.attributes);
   if (span.droppedAttributesCount > 0) len += 1 + varintSize(span.droppedAttributesCount);
   // Indexed loops: most spans have no events or links, and this skips the iterators.
   const events = span.events;
@@ -390,6 +421,69 @@ function measureAttributes(attrs: Attributes): number {
   return total;
 }
 
+// What a span attribute's first recorded number is when its whole field comes from the
+// value cache: VALUE_HIT - index (lengths are never negative, so the write pass tells).
+// A miss whose bytes the write pass must keep records its key as FILL - index.
+const VALUE_HIT = -1;
+const FILL = -1 - KEY_CACHE_MAX;
+
+/** `measureAttributes` for Span.attributes, with the value cache (see VALUE_FIELD_MAX). */
+function measureSpanAttributes(attrs: Attributes): number {
+  let total = 0;
+  let n = 0;
+  for (const key in attrs) {
+    const value = attrs[key];
+    const type = valueType(value);
+    if (type === V_SKIP) continue;
+    const slot = reserve();
+    const index = type === V_ARRAY ? -1 : cachedKeyIndex(key, n);
+    n++;
+    if (index < 0) {
+      const len = measureKey(key, n - 1) + lengthField(measureValue(value, type));
+      sizes[slot] = len;
+      total += lengthField(len);
+      continue;
+    }
+    const entry = keyList[index]!;
+    if (entry.value === value) {
+      entry.misses = 0;
+      sizes[slot] = VALUE_HIT - index;
+      total += entry.fieldLength;
+      continue;
+    }
+    const keySlot = reserve();
+    const len = keyFieldLength[index]! + lengthField(measureValue(value, type));
+    sizes[slot] = len;
+    const fieldLength = lengthField(len);
+    total += fieldLength;
+    const misses = entry.misses++;
+    if (fieldLength <= VALUE_FIELD_MAX && (misses < MISSES_BEFORE_GIVING_UP || (misses & 0xff) === 0)) {
+      entry.value = value;
+      entry.fieldLength = fieldLength;
+      sizes[keySlot] = FILL - index;
+    } else {
+      entry.value = NO_VALUE;
+      sizes[keySlot] = -1 - index;
+    }
+  }
+  return total;
+}
+
+/** The key cache index of the `n`th attribute's key (added if there is room), or -1. */
+function cachedKeyIndex(key: string, n: number): number {
+  if (n < GUESSES && guessKey[n] === key && guessIndex[n]! >= 0) return guessIndex[n]!;
+  let index = keyIndex.get(key);
+  if (index === undefined) {
+    if (keyList.length >= KEY_CACHE_MAX || key.length > KEY_CACHE_MAX_CHARS) return -1;
+    index = cacheKey(key);
+  }
+  if (n < GUESSES) {
+    guessKey[n] = key;
+    guessIndex[n] = index;
+  }
+  return index;
+}
+
 /**
  * Size of the KeyValue.key field of the `n`th attribute. Records one number for `writeKey`:
  * the key's UTF-8 length, or, when the key is cached (added here if there is room),
@@ -428,7 +522,7 @@ function cacheKey(key: string): number {
   const fieldView = new DataView(bytes.buffer);
   for (let i = 0; i < words.length; i++) words[i] = fieldView.getInt32(i * 4, true);
   const index = keyList.length;
-  keyList.push({ words, bytes });
+  keyList.push({ words, bytes, value: NO_VALUE, field: undefined, fieldLength: 0, misses: 0 });
   keyFieldLength[index] = bytes.length;
   keyIndex.set(key, index);
   return index;
@@ -668,7 +762,7 @@ function writeSpan(span: SpanRecord): void {
   out[pos++] = kind >= 0 && kind <= 4 ? kind + 1 : 1;
   writeFixed64Time(T_SPAN_START, span.startTime);
   writeFixed64Time(T_SPAN_END, span.endTime);
-  writeAttributes(span.attributes, T_SPAN_ATTRS);
+  writeSpanAttributes(span.attributes);
   if (span.droppedAttributesCount > 0) writeUintField(T_SPAN_DROPPED_ATTRS, span.droppedAttributesCount);
   const events = span.events;
   for (let i = 0; i < events.length; i++) writeEvent(events[i]!);
@@ -721,6 +815,50 @@ function writeAttributes(attrs: Attributes, tag: number): void {
     if (type === V_SKIP) continue;
     out[pos++] = tag;
     writeVarint(sizes[cursor++]);
+    writeKey(key);
+    out[pos++] = T_KV_VALUE;
+    writeValue(value, type);
+  }
+}
+
+/** `writeAttributes` for Span.attributes, following `measureSpanAttributes`' records. */
+function writeSpanAttributes(attrs: Attributes): void {
+  for (const key in attrs) {
+    const value = attrs[key];
+    const type = valueType(value);
+    if (type === V_SKIP) continue;
+    const recorded = sizes[cursor++]!;
+    if (recorded < 0) {
+      // Whole words, the last one padded: its extra bytes land where the next field is
+      // written next (or in the slack the output buffer is allocated with).
+      // The length comes from the kept bytes (tag, one-byte length: fields are short), not
+      // from `fieldLength`, which a later span's miss may already have changed in the
+      // measure pass; the bytes themselves are this hit's (see VALUE_FIELD_MAX).
+      const field = keyList[VALUE_HIT - recorded]!.field!;
+      const first = field[0]!;
+      const length = 2 + ((first >>> 8) & 0xff);
+      const words = (length + 3) >>> 2;
+      view.setInt32(pos, first, true);
+      for (let i = 1, p = pos + 4; i < words; i++, p += 4) view.setInt32(p, field[i]!, true);
+      pos += length;
+      continue;
+    }
+    const start = pos;
+    out[pos++] = T_SPAN_ATTRS;
+    writeVarint(recorded);
+    const keyRecord = sizes[cursor]!;
+    if (keyRecord <= FILL) {
+      // A value to keep: write the key from the cache, then the value, then copy the field.
+      const entry = keyList[FILL - keyRecord]!;
+      sizes[cursor] = -1 - (FILL - keyRecord);
+      writeKey(key);
+      out[pos++] = T_KV_VALUE;
+      writeValue(value, type);
+      const field = (entry.field ??= new Int32Array(VALUE_FIELD_MAX / 4));
+      const words = (pos - start + 3) >>> 2;
+      for (let i = 0, p = start; i < words; i++, p += 4) field[i] = view.getInt32(p, true);
+      continue;
+    }
     writeKey(key);
     out[pos++] = T_KV_VALUE;
     writeValue(value, type);

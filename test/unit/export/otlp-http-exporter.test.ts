@@ -94,6 +94,37 @@ describe('OtlpHttpExporter', () => {
     });
   }
 
+  it('sends a large protobuf batch as one request encoded in slices, and the app keeps running meanwhile', async () => {
+    const spans = Array.from({ length: 200 }, (_, i) =>
+      makeSpan({ name: `op ${i}`, attributes: { i, route: '/a' }, ...(i % 50 < 25 ? {} : { scope: { name: 'waymark-pg', version: '0.1.0' } }) }),
+    );
+    // Something the application scheduled before the export: with the batch encoded in one
+    // go it would run only after the last span was encoded; with slices it runs between them.
+    let immediateRan = false;
+    setImmediate(() => {
+      immediateRan = true;
+    });
+    let ranBeforeLastSlice: boolean | undefined;
+    const last = spans[199]!;
+    Object.defineProperty(last, 'name', {
+      get: () => {
+        ranBeforeLastSlice ??= immediateRan;
+        return 'op 199';
+      },
+    });
+    const result = await exporter().export(spans);
+    expect(result).toEqual({ ok: true });
+    expect(ranBeforeLastSlice).toBe(true);
+    expect(receiver.requests).toHaveLength(1);
+    const decoded = receiver.requests[0]!.decoded!;
+    // Slices of 64 spans: four ResourceSpans, each with the resource (spans grouped by scope within each).
+    expect(decoded.resourceSpans).toHaveLength(4);
+    for (const rs of decoded.resourceSpans) expect(attributeMap(rs.resource!.attributes)).toEqual(RESOURCE.attributes);
+    const got = new Map(flattenSpans(decoded).map((s) => [s.name, { attributes: attributeMap(s.attributes), scope: s.scope.name }]));
+    expect(got.size).toBe(200);
+    for (const span of spans) expect(got.get(span.name)).toEqual({ attributes: span.attributes, scope: span.scope.name });
+  });
+
   it('sends nothing for an empty batch', async () => {
     expect(await exporter().export([])).toEqual({ ok: true });
     expect(receiver.requests).toHaveLength(0);

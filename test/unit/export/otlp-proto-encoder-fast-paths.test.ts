@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes } from '@opentelemetry/api';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { epochNanos } from '../../../src/clock';
 import { readConfig } from '../../../src/config';
@@ -255,5 +256,76 @@ describe('encodeTraceRequestProto attribute key cache', () => {
       expect(attributeMap(s.attributes)).toEqual(sets[i % sets.length]);
       expect(attributeMap(s.events[0]!.attributes)).toEqual(sets[(i + 1) % sets.length]);
     });
+  });
+});
+
+describe('encodeTraceRequestProto attribute value cache', () => {
+  /** Encodes `batches` in turn and checks every span's attributes and the canonical bytes. */
+  function roundTrip(batches: Attributes[][], expected: Attributes[][] = batches): void {
+    batches.forEach((batch, b) => {
+      const bytes = encodeTraceRequestProto(RESOURCE, batch.map((attributes) => makeSpan({ attributes })));
+      expectCanonical(bytes);
+      expect(flattenSpans(decodeProtoRequest(bytes)).map((s) => attributeMap(s.attributes))).toEqual(expected[b]);
+    });
+  }
+
+  it('writes repeated, changing and returning values right within a batch and across batches', () => {
+    const values = ['GET', 'POST', 'GET', 'GET', 'PUT', 'GET'];
+    const batch = (offset: number): Attributes[] =>
+      values.map((method, i) => ({
+        'http.request.method': method,
+        'key.4': i % 2 === 0 ? '/users/:id' : '/orders/:id',
+        'key.5': i === 4 ? 500 : 200,
+        'key.6': 3000,
+        'key.7': i % 3 !== 0,
+        'key.8': 0.5,
+        'url.path': `/users/${offset + i}`, // a new value every span
+      }));
+    roundTrip([batch(0), batch(100), batch(200)]);
+    // A hit measured before a miss of another length, both written after: each keeps its own length.
+    // (Keys the cache holds: an earlier test in this file filled it, and only cached keys keep values.)
+    const lengths = ['a', 'a', 'bbbbbbbb', 'bbbbbbbb', 'a', 'cc', 'a', 'a'].map((v) => ({ 'http.request.method': v, 'url.path': v.length }));
+    roundTrip([lengths, lengths]);
+  });
+
+  it('keeps values apart that are equal for === but not for the wire, and types that differ', () => {
+    // 0 and -0 are === and both are the int 0 on the wire; NaN never equals itself; '1' is not 1.
+    const n = 'key.2';
+    const batch: Attributes[] = [-0, 0, -0, Number.NaN, Number.NaN, '1', 1, 1.5, true, [1, 2], [1, 2], 1].map((v) => ({ [n]: v }));
+    roundTrip([batch], [batch.map((a) => (Object.is(a[n], -0) ? { [n]: 0 } : a))]);
+  });
+
+  it('writes long values, non-ASCII values and high-cardinality keys the same every time', () => {
+    const long = 'x'.repeat(200); // a field over the kept size: never kept
+    const spans: Attributes[] = Array.from({ length: 600 }, (_, i) => ({
+      'key.1': i % 7 === 0 ? `${long}${i}` : long,
+      'key.3': 40000 + i, // gives up after a few misses, then retries now and then
+      'url.path': i < 300 ? 'ünïcode-db' : 'plain',
+      'http.request.method': '10.0.0.1',
+    }));
+    roundTrip([spans.slice(0, 300), spans.slice(300)]);
+  });
+
+  it('decodes to the attributes given, for random sequences of values over several batches (property)', () => {
+    const value = fc.oneof(
+      fc.constantFrom('GET', 'POST', '/users/:id', '', 'ü', 'x'.repeat(90), 'y'.repeat(100)),
+      fc.string({ maxLength: 40 }),
+      fc.integer({ min: -5, max: 70000 }),
+      fc.boolean(),
+      fc.constantFrom(0.5, 2 ** 40, -(2 ** 40)),
+    );
+    const span = fc.record({ 'http.request.method': value, 'url.path': value, 'key.9': value }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(fc.array(fc.array(span, { maxLength: 30 }), { minLength: 1, maxLength: 4 }), (batches) => {
+        roundTrip(batches as Attributes[][]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('still writes each span alone right (the padded word copy stays inside the request)', () => {
+    for (const attributes of [{ a: 'x' }, { a: 'x' }, { 'k.e.y': 'va' }, { 'k.e.y': 'va', a: 'x' }]) {
+      roundTrip([[attributes]]);
+    }
   });
 });
