@@ -1,0 +1,94 @@
+// Where an agent's per-request cost goes, in steps, measured as server CPU per request
+// (µs, from /proc) under the same closed-loop load, in alternating rounds:
+//   none          no agent
+//   als-only      an AsyncLocalStorage context per request and nothing else: the floor of
+//                 every ALS-based agent (bench/preload-als-only.js)
+//   waymark-noexp Waymark with OTEL_TRACES_EXPORTER=none: spans made and ended, not exported
+//   waymark       Waymark exporting every span to the counting receiver
+// Server pinned to CPU 0, wrk and the receiver (this process) to CPU 1.
+//
+//   node bench/cost-breakdown.mjs [fastify-hello|express-hello|express-fetch-pg]
+//   ROUNDS=3 DURATION=5
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startCountingReceiver } from './counting-receiver.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROUNDS = Number(process.env.ROUNDS || 3);
+const DURATION = Number(process.env.DURATION || 5);
+const app = process.argv[2] || 'fastify-hello';
+const urlPath = app === 'express-fetch-pg' ? '/users/7' : '/hello/world';
+execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
+const VARIANTS = {
+  none: { args: [], env: {} },
+  'als-only': { args: ['--require', path.join(ROOT, 'bench/preload-als-only.js')], env: {} },
+  'waymark-noexp': { args: ['--require', path.join(ROOT, 'register.js')], env: { OTEL_TRACES_EXPORTER: 'none' } },
+  waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
+};
+
+const receiver = await startCountingReceiver();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** utime + stime of a process, in µs. */
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+const wrk = async (port, seconds) =>
+  (await promisify(execFile)('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, `http://127.0.0.1:${port}${urlPath}`])).stdout;
+
+async function measure(name) {
+  const v = VARIANTS[name];
+  const env = { PATH: process.env.PATH, OTEL_SERVICE_NAME: 'breakdown', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER: 'always_on', ...v.env };
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...v.args, path.join(ROOT, 'bench/apps', `${app}.js`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+  });
+  await wrk(port, 2);
+  await sleep(200);
+  receiver.reset();
+  const before = cpuMicros(child.pid);
+  const out = await wrk(port, DURATION);
+  const used = cpuMicros(child.pid) - before;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  const requests = Number(/(\d+) requests in/.exec(out)[1]);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), usPerRequest: used / requests, spansPerRequest: receiver.counts().spans / requests };
+}
+
+const results = Object.fromEntries(Object.keys(VARIANTS).map((k) => [k, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  const names = Object.keys(VARIANTS);
+  for (const name of round % 2 ? names.reverse() : names) {
+    const r = await measure(name);
+    results[name].push(r);
+    console.error(`${name} r${round}: ${r.rps.toFixed(0)} req/s, ${r.usPerRequest.toFixed(1)} µs CPU/request, ${r.spansPerRequest.toFixed(2)} spans/request`);
+  }
+}
+await receiver.close();
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const base = median(results.none.map((r) => r.usPerRequest));
+const baseRps = median(results.none.map((r) => r.rps));
+let previous = base;
+const table = {};
+for (const [name, rows] of Object.entries(results)) {
+  const us = median(rows.map((r) => r.usPerRequest));
+  table[name] = {
+    'µs CPU/request': +us.toFixed(1),
+    'step +µs': +(us - previous).toFixed(1),
+    'total +µs': +(us - base).toFixed(1),
+    'throughput ratio': +(median(rows.map((r) => r.rps)) / baseRps).toFixed(3),
+  };
+  previous = us;
+}
+console.log(`${app}: ${ROUNDS} alternating rounds × ${DURATION}s, wrk -c32, node ${process.version}`);
+console.table(table);
