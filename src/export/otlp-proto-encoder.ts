@@ -19,9 +19,10 @@ import type {
  * tree in the identical order, reading those numbers back, so each length prefix is
  * written once, minimal, and nothing is shifted or copied. The output buffer is allocated
  * once at its exact size. Both passes must skip exactly the same nodes: every skip
- * decision goes through a shared predicate (`valueType`, `hasText`). The one choice that
- * depends on mutable state, whether an attribute key comes from the key cache, is taken
- * by the measure pass only and recorded in `sizes` for the write pass.
+ * decision goes through a shared predicate (`valueType`, `hasText`). The choices that
+ * depend on mutable state, whether an attribute key comes from the key cache and whether a
+ * span attribute's whole field comes from the value cache, are taken by the measure pass
+ * only and recorded in `sizes` for the write pass.
  *
  * Field numbers: trace/v1/trace.proto, common/v1/common.proto, resource/v1/resource.proto.
  */
@@ -180,7 +181,7 @@ export function encodeTraceRequestProto(resource: Resource, spans: readonly Span
   }
 
   const total = lengthField(resourceSpansLen);
-  // Three bytes of slack: a padded word copy may run past the last field (see writeSpanAttributes).
+  // Three bytes of slack: a padded word copy may run past the last field (see writeKeptField).
   setOutput(Buffer.allocUnsafe(total + 3));
   out[pos++] = T_REQ_RESOURCE_SPANS;
   writeVarint(resourceSpansLen);
@@ -357,7 +358,7 @@ function measureSpan(span: SpanRecord): number {
   }
   len += stringField(span.name);
   len += 2 + 9 + 9; // kind (always 1..5, one byte), start and end (fixed64)
-  len += measureSpanAttributes(span.attributes);
+  len += measureAttributes(span.attributes, true);
   if (span.droppedAttributesCount > 0) len += 1 + varintSize(span.droppedAttributesCount);
   // Indexed loops: most spans have no events or links, and this skips the iterators.
   const events = span.events;
@@ -405,8 +406,11 @@ function measureStatus(span: SpanRecord): number {
   return len;
 }
 
-/** Size of all KeyValue fields for `attrs` (their tag is one byte in every parent message). */
-function measureAttributes(attrs: Attributes): number {
+/**
+ * Size of all KeyValue fields for `attrs` (their tag is one byte in every parent message).
+ * `keepValues` (Span.attributes only: kept fields carry that tag) uses the value cache.
+ */
+function measureAttributes(attrs: Attributes, keepValues = false): number {
   let total = 0;
   let n = 0;
   for (const key in attrs) {
@@ -414,7 +418,12 @@ function measureAttributes(attrs: Attributes): number {
     const type = valueType(value);
     if (type === V_SKIP) continue;
     const slot = reserve();
-    const len = measureKey(key, n++) + lengthField(measureValue(value, type));
+    const index = cachedKeyIndex(key, n++);
+    if (keepValues && index >= 0 && type !== V_ARRAY) {
+      total += measureKeptField(index, value, type, slot);
+      continue;
+    }
+    const len = measureKey(key, index) + lengthField(measureValue(value, type));
     sizes[slot] = len;
     total += lengthField(len);
   }
@@ -427,46 +436,32 @@ function measureAttributes(attrs: Attributes): number {
 const VALUE_HIT = -1;
 const FILL = -1 - KEY_CACHE_MAX;
 
-/** `measureAttributes` for Span.attributes, with the value cache (see VALUE_FIELD_MAX). */
-function measureSpanAttributes(attrs: Attributes): number {
-  let total = 0;
-  let n = 0;
-  for (const key in attrs) {
-    const value = attrs[key];
-    const type = valueType(value);
-    if (type === V_SKIP) continue;
-    const slot = reserve();
-    const index = type === V_ARRAY ? -1 : cachedKeyIndex(key, n);
-    n++;
-    if (index < 0) {
-      const len = measureKey(key, n - 1) + lengthField(measureValue(value, type));
-      sizes[slot] = len;
-      total += lengthField(len);
-      continue;
-    }
-    const entry = keyList[index]!;
-    if (entry.value === value) {
-      entry.misses = 0;
-      sizes[slot] = VALUE_HIT - index;
-      total += entry.fieldLength;
-      continue;
-    }
-    const keySlot = reserve();
-    const len = keyFieldLength[index]! + lengthField(measureValue(value, type));
-    sizes[slot] = len;
-    const fieldLength = lengthField(len);
-    total += fieldLength;
-    const misses = entry.misses++;
-    if (fieldLength <= VALUE_FIELD_MAX && (misses < MISSES_BEFORE_GIVING_UP || (misses & 0xff) === 0)) {
-      entry.value = value;
-      entry.fieldLength = fieldLength;
-      sizes[keySlot] = FILL - index;
-    } else {
-      entry.value = NO_VALUE;
-      sizes[keySlot] = -1 - index;
-    }
+/**
+ * Size of the whole field of a span attribute whose key is cached at `index`: the kept
+ * field on a hit; on a miss the value is measured and, unless the key seems to be of high
+ * cardinality or the field is too long, becomes the key's kept value (see VALUE_FIELD_MAX).
+ */
+function measureKeptField(index: number, value: unknown, type: number, slot: number): number {
+  const entry = keyList[index]!;
+  if (entry.value === value) {
+    entry.misses = 0;
+    sizes[slot] = VALUE_HIT - index;
+    return entry.fieldLength;
   }
-  return total;
+  const keySlot = reserve();
+  const len = keyFieldLength[index]! + lengthField(measureValue(value as AttributeValue, type));
+  sizes[slot] = len;
+  const fieldLength = lengthField(len);
+  const misses = entry.misses++;
+  if (fieldLength <= VALUE_FIELD_MAX && (misses < MISSES_BEFORE_GIVING_UP || (misses & 0xff) === 0)) {
+    entry.value = value;
+    entry.fieldLength = fieldLength;
+    sizes[keySlot] = FILL - index;
+  } else {
+    entry.value = NO_VALUE;
+    sizes[keySlot] = -1 - index;
+  }
+  return fieldLength;
 }
 
 /** The key cache index of the `n`th attribute's key (added if there is room), or -1. */
@@ -485,30 +480,15 @@ function cachedKeyIndex(key: string, n: number): number {
 }
 
 /**
- * Size of the KeyValue.key field of the `n`th attribute. Records one number for `writeKey`:
- * the key's UTF-8 length, or, when the key is cached (added here if there is room),
- * -1 - its cache index.
+ * Size of the KeyValue.key field of `key`, cached at `index` (or -1). Records one number
+ * for `writeKey`: the key's UTF-8 length, or -1 - its cache index.
  */
-function measureKey(key: string, n: number): number {
+function measureKey(key: string, index: number): number {
   const slot = reserve();
-  let index: number;
-  if (n < GUESSES && guessKey[n] === key && guessIndex[n]! >= 0) {
-    index = guessIndex[n]!;
-  } else {
-    const found = keyIndex.get(key);
-    if (found !== undefined) {
-      index = found;
-    } else if (keyList.length < KEY_CACHE_MAX && key.length <= KEY_CACHE_MAX_CHARS) {
-      index = cacheKey(key);
-    } else {
-      const len = utf8Length(key);
-      sizes[slot] = len;
-      return lengthField(len);
-    }
-    if (n < GUESSES) {
-      guessKey[n] = key;
-      guessIndex[n] = index;
-    }
+  if (index < 0) {
+    const len = utf8Length(key);
+    sizes[slot] = len;
+    return lengthField(len);
   }
   sizes[slot] = -1 - index;
   return keyFieldLength[index]!;
@@ -762,7 +742,7 @@ function writeSpan(span: SpanRecord): void {
   out[pos++] = kind >= 0 && kind <= 4 ? kind + 1 : 1;
   writeFixed64Time(T_SPAN_START, span.startTime);
   writeFixed64Time(T_SPAN_END, span.endTime);
-  writeSpanAttributes(span.attributes);
+  writeAttributes(span.attributes, T_SPAN_ATTRS);
   if (span.droppedAttributesCount > 0) writeUintField(T_SPAN_DROPPED_ATTRS, span.droppedAttributesCount);
   const events = span.events;
   for (let i = 0; i < events.length; i++) writeEvent(events[i]!);
@@ -808,61 +788,52 @@ function writeLink(link: SpanLinkRecord): void {
   }
 }
 
+/** Writes the KeyValue fields `measureAttributes` measured, kept ones from the value cache. */
 function writeAttributes(attrs: Attributes, tag: number): void {
-  for (const key in attrs) {
-    const value = attrs[key];
-    const type = valueType(value);
-    if (type === V_SKIP) continue;
-    out[pos++] = tag;
-    writeVarint(sizes[cursor++]);
-    writeKey(key);
-    out[pos++] = T_KV_VALUE;
-    writeValue(value, type);
-  }
-}
-
-/** `writeAttributes` for Span.attributes, following `measureSpanAttributes`' records. */
-function writeSpanAttributes(attrs: Attributes): void {
   for (const key in attrs) {
     const value = attrs[key];
     const type = valueType(value);
     if (type === V_SKIP) continue;
     const recorded = sizes[cursor++]!;
     if (recorded < 0) {
-      // Whole words, the last one padded: its extra bytes land where the next field is
-      // written next (or in the slack the output buffer is allocated with).
-      // The length comes from the kept bytes (tag, one-byte length: fields are short), not
-      // from `fieldLength`, which a later span's miss may already have changed in the
-      // measure pass; the bytes themselves are this hit's (see VALUE_FIELD_MAX).
-      const field = keyList[VALUE_HIT - recorded]!.field!;
-      const first = field[0]!;
-      const length = 2 + ((first >>> 8) & 0xff);
-      const words = (length + 3) >>> 2;
-      view.setInt32(pos, first, true);
-      for (let i = 1, p = pos + 4; i < words; i++, p += 4) view.setInt32(p, field[i]!, true);
-      pos += length;
+      writeKeptField(keyList[VALUE_HIT - recorded]!);
       continue;
     }
     const start = pos;
-    out[pos++] = T_SPAN_ATTRS;
+    out[pos++] = tag;
     writeVarint(recorded);
     const keyRecord = sizes[cursor]!;
-    if (keyRecord <= FILL) {
-      // A value to keep: write the key from the cache, then the value, then copy the field.
-      const entry = keyList[FILL - keyRecord]!;
-      sizes[cursor] = -1 - (FILL - keyRecord);
-      writeKey(key);
-      out[pos++] = T_KV_VALUE;
-      writeValue(value, type);
-      const field = (entry.field ??= new Int32Array(VALUE_FIELD_MAX / 4));
-      const words = (pos - start + 3) >>> 2;
-      for (let i = 0, p = start; i < words; i++, p += 4) field[i] = view.getInt32(p, true);
-      continue;
-    }
+    const keep = keyRecord <= FILL ? keyList[FILL - keyRecord] : undefined;
+    if (keep !== undefined) sizes[cursor] = -1 - (FILL - keyRecord); // an ordinary cached key for writeKey
     writeKey(key);
     out[pos++] = T_KV_VALUE;
     writeValue(value, type);
+    if (keep !== undefined) keepField(keep, start);
   }
+}
+
+/**
+ * A kept field, as whole words, the last one padded: its extra bytes land where the next
+ * field is written next (or in the slack the output buffer is allocated with). The length
+ * comes from the kept bytes (tag, one-byte length: fields are short), not from
+ * `fieldLength`, which a later span's miss may already have changed in the measure pass;
+ * the bytes themselves are this hit's (see VALUE_FIELD_MAX).
+ */
+function writeKeptField(entry: CachedKey): void {
+  const field = entry.field!;
+  const first = field[0]!;
+  const length = 2 + ((first >>> 8) & 0xff);
+  const words = (length + 3) >>> 2;
+  view.setInt32(pos, first, true);
+  for (let i = 1, p = pos + 4; i < words; i++, p += 4) view.setInt32(p, field[i]!, true);
+  pos += length;
+}
+
+/** Keeps the field just written from `start` as the entry's value field, in words. */
+function keepField(entry: CachedKey, start: number): void {
+  const field = (entry.field ??= new Int32Array(VALUE_FIELD_MAX / 4));
+  const words = (pos - start + 3) >>> 2;
+  for (let i = 0, p = start; i < words; i++, p += 4) field[i] = view.getInt32(p, true);
 }
 
 /** The KeyValue.key field, from the cache when `measureKey` recorded an index. */
