@@ -1,26 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type IoRedis from 'ioredis';
 import { isWrapped } from '../../../src/instrument';
 import { inParent, nodeRequire, spansOf, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
+import { cleanedUpClients, ioredisMajors } from './majors';
 
-// Both claimed majors: ioredis 5.x (`ioredis`) and 6.x (npm alias `ioredis6`).
 const { agent } = startDriverTracing();
-type RedisCtor = typeof IoRedis;
-const MAJORS: Array<[string, RedisCtor]> = [
-  ['ioredis', nodeRequire('ioredis') as RedisCtor],
-  ['ioredis6', nodeRequire('ioredis6') as RedisCtor],
-];
+const MAJORS = ioredisMajors();
 
-const clients: Array<[IoRedis, string]> = [];
-afterAll(async () => {
-  for (const [c, prefix] of clients) {
-    const keys = await c.keys(`${prefix}*`);
-    if (keys.length > 0) await c.del(...keys);
-    c.disconnect();
-  }
-});
+const clients = cleanedUpClients();
 
 describe.each(MAJORS)('%s commands', (pkg, Redis) => {
   const prefix = uniquePrefix('ioredis');

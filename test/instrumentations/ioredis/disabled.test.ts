@@ -1,15 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type IoRedis from 'ioredis';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, nodeRequire, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
+import { inParent, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
+import { ioredisMajors, type RedisCtor } from './majors';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=ioredis: the library must run exactly as unpatched.
 const { agent, hooks } = startDriverTracing({ disabled: ['ioredis'] });
-type RedisCtor = typeof IoRedis & { Pipeline: { prototype: { exec: unknown } } };
-const MAJORS: Array<[string, RedisCtor]> = [
-  ['ioredis', nodeRequire('ioredis') as RedisCtor],
-  ['ioredis6', nodeRequire('ioredis6') as RedisCtor],
-];
+const MAJORS = ioredisMajors<RedisCtor & { Pipeline: { prototype: { exec: unknown } } }>();
 const clients: IoRedis[] = [];
 afterAll(() => {
   for (const c of clients) c.disconnect();

@@ -1,15 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type IoRedis from 'ioredis';
-import { inParent, nodeRequire, sleep, spansOf, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
+import { inParent, sleep, spansOf, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
+import { ioredisMajors } from './majors';
 
 // Connection traffic (ready check INFO, SELECT, CLIENT SETNAME/SETINFO, reconnects) must never
 // produce spans, even when the client is created inside a request's span.
 const { agent } = startDriverTracing();
-type RedisCtor = typeof IoRedis;
-const MAJORS: Array<[string, RedisCtor]> = [
-  ['ioredis', nodeRequire('ioredis') as RedisCtor],
-  ['ioredis6', nodeRequire('ioredis6') as RedisCtor],
-];
+const MAJORS = ioredisMajors();
 
 const opened: IoRedis[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
