@@ -1,12 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { SpanKind } from '@opentelemetry/api';
 import type { TestAgent } from '../../helpers/agent-harness';
-import type { SpanRecord } from '../../../src/export/span-record';
 import { installHooks, type HookConfig, type HooksHandle } from '../../../src/hooks';
 import type { InstrumentationEntry, ModuleTarget } from '../../../src/instrument/types';
 import { instrumentation as expressInstrumentation } from '../../../instrumentations/express';
 import { nodeRequire, startSdk, testEntries } from '../setup';
+
+// Shared with the other framework's tests.
+export { serverSpanFor, traceOf } from '../../helpers/agent-harness';
 
 /** Both majors, by the name they are installed under (`express4` is an npm alias). */
 export const EXPRESS_VARIANTS = [
@@ -54,24 +55,3 @@ export async function listen(app: unknown): Promise<{ url: string; close(): Prom
   };
 }
 
-/**
- * Waits until the SERVER span of the request to `base + path` has ended. Matches the port
- * too: the variants of a test file serve the same paths on different servers.
- */
-export async function serverSpanFor(agent: TestAgent, base: string, path: string, timeoutMs = 3000): Promise<SpanRecord> {
-  const port = Number(new URL(base).port);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const span = agent
-      .finishedSpans()
-      .find((s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === path && s.attributes['server.port'] === port);
-    if (span !== undefined) return span;
-    if (Date.now() > deadline) throw new Error(`no server span for ${path}; have: ${agent.finishedSpans().map((s) => s.name).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** All finished spans of one trace. */
-export function traceOf(agent: TestAgent, traceId: string): SpanRecord[] {
-  return agent.finishedSpans().filter((s) => s.traceId === traceId);
-}

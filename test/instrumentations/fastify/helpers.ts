@@ -1,10 +1,11 @@
-import { SpanKind } from '@opentelemetry/api';
 import type { TestAgent } from '../../helpers/agent-harness';
-import type { SpanRecord } from '../../../src/export/span-record';
 import { installHooks, type HookConfig, type HooksHandle } from '../../../src/hooks';
 import type { InstrumentationEntry } from '../../../src/instrument/types';
 import { instrumentation as fastifyInstrumentation } from '../../../instrumentations/fastify';
 import { nodeRequire, startSdk, testEntries } from '../setup';
+
+// Shared with the other framework's tests.
+export { serverSpanFor, traceOf } from '../../helpers/agent-harness';
 
 /** Both majors, by the name they are installed under (`fastify4` is an npm alias). */
 export const FASTIFY_VERSIONS_UNDER_TEST = [
@@ -35,21 +36,3 @@ export async function listen(app: FastifyApp): Promise<string> {
   return (await app.listen({ port: 0, host: '127.0.0.1' })) as string;
 }
 
-/** Waits until the SERVER span of the request to `base + path` has ended (port and path match). */
-export async function serverSpanFor(agent: TestAgent, base: string, path: string, timeoutMs = 3000): Promise<SpanRecord> {
-  const port = Number(new URL(base).port);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const span = agent
-      .finishedSpans()
-      .find((s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === path && s.attributes['server.port'] === port);
-    if (span !== undefined) return span;
-    if (Date.now() > deadline) throw new Error(`no server span for ${path}; have: ${agent.finishedSpans().map((s) => s.name).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** All finished spans of one trace. */
-export function traceOf(agent: TestAgent, traceId: string): SpanRecord[] {
-  return agent.finishedSpans().filter((s) => s.traceId === traceId);
-}
