@@ -28,6 +28,20 @@ export function isNonZeroLowerHex(s: string, start: number, end: number): boolea
   return any !== 0;
 }
 
+/**
+ * The 32-bit word spelled by the 8 lowercase hex digits at s[at, at + 8), or -1 when one
+ * of them is not a lowercase hex digit (validating and converting in one pass).
+ */
+export function lowerHexWord(s: string, at: number): number {
+  let w = 0;
+  for (let i = at; i < at + 8; i++) {
+    const v = lowerHexValue(s.charCodeAt(i));
+    if (v < 0) return -1;
+    w = w * 16 + v;
+  }
+  return w;
+}
+
 /** Two-digit lowercase hex for every byte, so formatting trace flags never calls toString. */
 export const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) =>
   i.toString(16).padStart(2, '0'),

@@ -1,5 +1,4 @@
 import {
-  isSpanContextValid,
   propagation,
   trace,
   type Baggage,
@@ -9,6 +8,7 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { isValidSpanContext } from '../sdk/remote-span-context';
 
 /**
  * `out`'s baggage layered over `base`'s, so a format that replaces the baggage on extract
@@ -88,7 +88,7 @@ export class CompositePropagator implements TextMapPropagator {
       let next = result;
       if (!carriesSpan) {
         next = out;
-      } else if (!found && isSpanContextValid(span.spanContext())) {
+      } else if (!found && isValidSpanContext(span.spanContext())) {
         found = true;
         next = out;
       }

@@ -1,5 +1,4 @@
 import {
-  isSpanContextValid,
   trace,
   type Context,
   type SpanContext,
@@ -9,7 +8,9 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../suppress';
 import { combinedValue } from './carrier';
-import { BYTE_HEX, isNonZeroLowerHex, isOws, lowerHexValue } from './chars';
+import { BYTE_HEX, isOws, lowerHexValue, lowerHexWord } from './chars';
+import { TraceId } from '../sdk/ids';
+import { RemoteSpanContext, validSpanContextOf } from '../sdk/remote-span-context';
 import { parseTraceState, truncateTraceState } from './trace-state';
 
 const TRACEPARENT = 'traceparent';
@@ -54,18 +55,21 @@ export function parseTraceParent(value: string): SpanContext | undefined {
   ) {
     return undefined;
   }
-  if (!isNonZeroLowerHex(value, start + 3, start + 35)) return undefined;
-  if (!isNonZeroLowerHex(value, start + 36, start + 52)) return undefined;
+  // The trace id's words are read while validating: a child span continues from them.
+  const w0 = lowerHexWord(value, start + 3);
+  const w1 = lowerHexWord(value, start + 11);
+  const w2 = lowerHexWord(value, start + 19);
+  const w3 = lowerHexWord(value, start + 27);
+  if (w0 < 0 || w1 < 0 || w2 < 0 || w3 < 0 || w0 + w1 + w2 + w3 === 0) return undefined;
+  const s0 = lowerHexWord(value, start + 36);
+  const s1 = lowerHexWord(value, start + 44);
+  if (s0 < 0 || s1 < 0 || s0 + s1 === 0) return undefined;
   const f0 = lowerHexValue(value.charCodeAt(start + 53));
   const f1 = lowerHexValue(value.charCodeAt(start + 54));
   if (f0 < 0 || f1 < 0) return undefined;
 
-  return {
-    traceId: value.slice(start + 3, start + 35),
-    spanId: value.slice(start + 36, start + 52),
-    traceFlags: f0 * 16 + f1,
-    isRemote: true,
-  };
+  const traceId = TraceId.fromWords(value.slice(start + 3, start + 35), w0, w1, w2, w3);
+  return new RemoteSpanContext(traceId, value.slice(start + 36, start + 52), f0 * 16 + f1);
 }
 
 /** The traceparent we send: always version 00, the highest version this code knows. */
@@ -76,8 +80,10 @@ export function formatTraceParent(sc: SpanContext): string {
 /** W3C Trace Context propagator for the `traceparent` and `tracestate` headers. */
 export class W3CTraceContextPropagator implements TextMapPropagator {
   inject(context: Context, carrier: unknown, setter: TextMapSetter): void {
-    const sc = trace.getSpanContext(context);
-    if (sc === undefined || isTracingSuppressed(context) || !isSpanContextValid(sc)) return;
+    const span = trace.getSpan(context);
+    if (span === undefined || isTracingSuppressed(context)) return;
+    const sc = validSpanContextOf(span);
+    if (sc === undefined) return;
     setter.set(carrier, TRACEPARENT, formatTraceParent(sc));
     if (sc.traceState !== undefined) {
       const state = truncateTraceState(sc.traceState.serialize());

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { context as apiContext, ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { applyFunction, bindFunction, type RunBound } from './bind-function';
 
 type Listener = (...args: unknown[]) => unknown;
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
@@ -133,14 +134,11 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   }
 
   #bindFunction(ctx: Context, fn: Listener): Listener {
-    const manager = this;
-    const bound = function (this: unknown, ...args: unknown[]) {
-      return manager.with(ctx, () => fn.apply(this, args));
-    };
-    Object.defineProperty(bound, 'length', { value: fn.length, configurable: true });
-    Object.defineProperty(bound, 'name', { value: fn.name, configurable: true });
-    return bound;
+    return bindFunction(fn, ctx, this.#runBound) as Listener;
   }
+
+  /** Calls a bound function in its context (one closure per manager, not per bind). */
+  readonly #runBound: RunBound<Context> = (ctx, fn, self, args) => this.#als.run(ctx, applyFunction, fn, self, args);
 
   /** Listeners added to the emitter later run in `ctx`; removeListener still finds them. */
   #bindEmitter(ctx: Context, ee: EventEmitter): EventEmitter {

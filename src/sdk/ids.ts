@@ -78,6 +78,17 @@ export class TraceId {
     return id;
   }
 
+  /** A trace id received as hex whose words the caller already read (while validating it). */
+  static fromWords(hex: string, w0: number, w1: number, w2: number, w3: number): TraceId {
+    const id = new TraceId();
+    id.#hex = hex;
+    id.w0 = w0;
+    id.w1 = w1;
+    id.w2 = w2;
+    id.w3 = w3;
+    return id;
+  }
+
   get hex(): string {
     return (this.#hex ??= hex128(this.w0, this.w1, this.w2, this.w3));
   }

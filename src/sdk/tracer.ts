@@ -19,6 +19,7 @@ import type { SampleDecision } from './sampler';
 import { Span, type SpanSink } from './span';
 import { activeContext } from './context-manager';
 import { SpanIdentity } from './span-identity';
+import { RemoteSpanContext } from './remote-span-context';
 import { UnsampledSpan } from './unsampled-span';
 
 /** Shared state of all tracers of one provider. */
@@ -67,9 +68,17 @@ export class Tracer implements ApiTracer {
       traceState = parentSpan.traceStateObject;
       parentSampled = (parentSpan.traceFlags & 1) === 1;
     } else if (parentSpan !== undefined) {
-      remote = validParent(parentSpan.spanContext());
+      const sc = parentSpan.spanContext();
+      const parsed = sc instanceof RemoteSpanContext ? sc.parsedTrace() : undefined;
+      if (parsed !== undefined) {
+        // Read from a header by our propagator: valid, and the words are already there.
+        remote = sc;
+        traceId = parsed;
+      } else {
+        remote = validParent(sc);
+        if (remote !== undefined) traceId = TraceId.fromHex(remote.traceId);
+      }
       if (remote !== undefined) {
-        traceId = TraceId.fromHex(remote.traceId);
         traceState = remote.traceState;
         parentSampled = (remote.traceFlags & 1) === 1;
       }
