@@ -4,7 +4,7 @@ import { batchSpec, firstBatchError, hasParent } from './recipe';
 import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
 import { commandLineSpec, wrapSendCommand } from './send-command';
-import { detachedConnect, traceRedisCall } from './trace-call';
+import { detachedConnect, traceRedisCall, wrapListCall } from './trace-call';
 
 /**
  * node-redis 4.x (`@redis/client` 1.x). Typed commands are attached to the client prototype
@@ -93,15 +93,11 @@ export function unpatchV1Commander(commander: Record<string, AnyFunction>, kit: 
 }
 
 function wrapMultiExecutor(kit: InstrumentationKit) {
-  return (original: AnyFunction) =>
-    function multiExecutor(this: NodeRedisClient, ...args: unknown[]): unknown {
-      const commands = args[0];
-      if (!kit.active || !Array.isArray(commands)) return original.apply(this, args);
-      const parent = context.active();
-      if (!hasParent(parent)) return original.apply(this, args);
-      const spec = kit.safe(v1BatchSpec, { client: this, commands: commands as BatchCommand[], multi: args[2] !== undefined });
-      return traceRedisCall(kit, spec, parent, () => original.apply(this, args), firstBatchError);
-    };
+  return wrapListCall(
+    kit,
+    (client, args) => v1BatchSpec({ client, commands: args[0] as BatchCommand[], multi: args[2] !== undefined }),
+    firstBatchError,
+  );
 }
 
 /** True when `proto` has the 1.x shape. */

@@ -1,10 +1,9 @@
-import { context } from '@opentelemetry/api';
 import type { InstrumentationKit, AnyFunction } from '../../src/instrument';
-import { batchSpec, firstBatchError, hasParent, type RedisBatchMode } from './recipe';
+import { batchSpec, firstBatchError, type RedisBatchMode } from './recipe';
 import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
 import { wrapSendCommand } from './send-command';
-import { detachedConnect, traceRedisCall } from './trace-call';
+import { detachedConnect, wrapListCall } from './trace-call';
 
 /**
  * node-redis 6.x (`@redis/client` 6, `dist/lib/client/index.js`): every typed command ends in
@@ -24,16 +23,7 @@ export function v6BatchSpec(client: NodeRedisClient, mode: RedisBatchMode, comma
 }
 
 function wrapBatch(kit: InstrumentationKit, mode: RedisBatchMode) {
-  const recipe = (a: { client: NodeRedisClient; commands: readonly BatchCommand[] }) => v6BatchSpec(a.client, mode, a.commands);
-  return (original: AnyFunction) =>
-    function executeBatch(this: NodeRedisClient, ...args: unknown[]): unknown {
-      const commands = args[0];
-      if (!kit.active || !Array.isArray(commands)) return original.apply(this, args);
-      const parent = context.active();
-      if (!hasParent(parent)) return original.apply(this, args);
-      const spec = kit.safe(recipe, { client: this, commands: commands as BatchCommand[] });
-      return traceRedisCall(kit, spec, parent, () => original.apply(this, args), firstBatchError);
-    };
+  return wrapListCall(kit, (client, args) => v6BatchSpec(client, mode, args[0] as BatchCommand[]), firstBatchError);
 }
 
 /** True when `proto` has the 6.x shape. */

@@ -7,7 +7,7 @@ import {
   ATTR_DB_QUERY_TEXT,
   ATTR_DB_RESPONSE_STATUS_CODE,
   ATTR_DB_SYSTEM_NAME,
-} from '../../src/instrument/db';
+} from '../../src/instrument/semconv';
 import { ATTR_DB_OPERATION_BATCH_SIZE, DB_SYSTEM_NAME_VALUE_REDIS } from './semconv';
 
 /**

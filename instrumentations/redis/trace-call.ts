@@ -1,6 +1,7 @@
 import { context, trace, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { startSpan, type InstrumentationKit, type SpanSpec, type AnyFunction, type MakeWrapper } from '../../src/instrument';
-import { endOnSettle, recordRedisError } from './recipe';
+import { endOnSettle, hasParent, recordRedisError } from './recipe';
+import type { NodeRedisClient } from './server';
 
 /**
  * Runs `call` inside the span of `spec` (child of `parent`) and ends the span when the
@@ -26,6 +27,25 @@ export function traceRedisCall<R>(
   }
   endOnSettle(span, result, check);
   return result;
+}
+
+/** The span of one call of a list-taking client method, from the client and the call's arguments. */
+export type ListCallRecipe = (client: NodeRedisClient, args: unknown[]) => SpanSpec | undefined;
+
+/**
+ * Wrapper of a node-redis client method whose first argument is a list (a command line, a
+ * batch's queued commands): one span per call whose list is an array, only under a parent
+ * (no orphans); `check` may find an error in a fulfilled result.
+ */
+export function wrapListCall(kit: InstrumentationKit, recipe: ListCallRecipe, check?: (value: unknown) => unknown): MakeWrapper {
+  return (original: AnyFunction) =>
+    function listCall(this: NodeRedisClient, ...args: unknown[]): unknown {
+      if (!kit.active || !Array.isArray(args[0])) return original.apply(this, args);
+      const parent = context.active();
+      if (!hasParent(parent)) return original.apply(this, args);
+      const spec = kit.safe2(recipe, this, args);
+      return traceRedisCall(kit, spec, parent, () => original.apply(this, args), check);
+    };
 }
 
 /**

@@ -17,20 +17,10 @@ import { runInContext } from '../sdk/context-manager';
 import { dbQueryText, summarize, type SqlDialect } from './sql-sanitizer';
 
 /**
- * What database instrumentations share: the semantic-convention keys of database client
- * spans, the recipe from one call to its span, and ending a span from a driver callback.
+ * What database instrumentations share: the recipe from one call to its span (the keys are
+ * in semconv.ts with the others), and ending a span from a driver callback.
  * https://opentelemetry.io/docs/specs/semconv/database/database-spans/
  */
-
-// The database keys live with the others in semconv.ts; re-exported for the db instrumentations.
-export {
-  ATTR_DB_COLLECTION_NAME,
-  ATTR_DB_NAMESPACE,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
-  ATTR_DB_RESPONSE_STATUS_CODE,
-  ATTR_DB_SYSTEM_NAME,
-} from './semconv';
 
 /** `db.system.name` values of the SQL drivers. */
 export type SqlSystem = 'postgresql' | 'mysql';
