@@ -2,6 +2,7 @@ import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import type { Context } from '@opentelemetry/api';
 import { runInContext } from '../../src/sdk/context-manager';
+import { applyFunction } from '../../src/sdk/bind-function';
 import type { AnyFunction } from '../../src/instrument/wrap';
 import { endClientSpan, onClientResponse } from './client';
 import { endServerSpan } from './server';
@@ -13,17 +14,13 @@ import { SIDE_CLIENT, STATE, type ClientState, type ServerState, type WithState 
 // object's events in its request's context and ends spans; untraced objects pay a
 // property miss. Cheaper than binding each emitter (a closure per listener).
 
-function applyEmit(original: AnyFunction, self: unknown, args: IArguments): unknown {
-  return original.apply(self, args as unknown as unknown[]);
-}
-
 /**
  * Emits in `ctx`. Called only for events somebody listens to (the others, most of a
  * request's events, are emitted as is by the callers without materializing `arguments`);
  * the context switch itself is skipped by AsyncLocalStorage#run when `ctx` is current.
  */
 function emitIn(ctx: Context, original: AnyFunction, self: EventEmitter, args: IArguments): unknown {
-  return runInContext(ctx, applyEmit, original, self, args);
+  return runInContext(ctx, applyFunction, original, self, args);
 }
 
 /** `ServerResponse.prototype.emit`: ends the server span on 'finish' / early 'close'. */

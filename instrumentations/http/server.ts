@@ -11,6 +11,7 @@ import {
 import { attachServerSpan } from '../../src/instrument/server-span';
 import type { AnyFunction } from '../../src/instrument/wrap';
 import { activeContext, EMPTY_CONTEXT, runInContext } from '../../src/sdk/context-manager';
+import { applyFunction } from '../../src/sdk/bind-function';
 import { isTracingSuppressed, suppressTracing } from '../../src/suppress';
 import { isIgnoredPath, type HttpConfig } from './config';
 import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
@@ -26,10 +27,6 @@ export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, sche
       if (event !== 'request' || !kit.active) return original.apply(this, arguments as unknown as unknown[]);
       return traceIncoming(kit, config, scheme, original, this, arguments);
     };
-}
-
-function applyEmit(original: AnyFunction, self: unknown, args: IArguments): unknown {
-  return original.apply(self, args as unknown as unknown[]);
 }
 
 function traceIncoming(
@@ -52,7 +49,7 @@ function traceIncoming(
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     if (isIgnoredPath(config, path)) {
       // Health checks: no span, and nothing the handler calls is traced either.
-      return runInContext(suppressTracing(active), applyEmit, original, server, args);
+      return runInContext(suppressTracing(active), applyFunction, original, server, args);
     }
     const headers = req.headers;
     const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt);
@@ -72,7 +69,7 @@ function traceIncoming(
   }
 
   try {
-    return runInContext(state.ctx, applyEmit, original, server, args);
+    return runInContext(state.ctx, applyFunction, original, server, args);
   } catch (err) {
     // The handler threw synchronously: record it; the host sees the same error.
     recordError(state.span, err);

@@ -44,6 +44,11 @@ function hex128(w0: number, w1: number, w2: number, w3: number): string {
   return scratch.toString('hex', 0, 16);
 }
 
+/** The 32-bit word of the 8 hex digits at `at`. */
+function hexWordAt(hex: string, at: number): number {
+  return parseInt(hex.slice(at, at + 8), 16);
+}
+
 /**
  * A trace id, shared by reference by every span of the trace in this process. Either made
  * here (words, hex on demand) or continued from a remote parent (hex as received).
@@ -69,13 +74,7 @@ export class TraceId {
 
   /** A trace id received as 32 lowercase hex chars (already validated by the caller). */
   static fromHex(hex: string): TraceId {
-    const id = new TraceId();
-    id.#hex = hex;
-    id.w0 = parseInt(hex.slice(0, 8), 16);
-    id.w1 = parseInt(hex.slice(8, 16), 16);
-    id.w2 = parseInt(hex.slice(16, 24), 16);
-    id.w3 = parseInt(hex.slice(24, 32), 16);
-    return id;
+    return TraceId.fromWords(hex, hexWordAt(hex, 0), hexWordAt(hex, 8), hexWordAt(hex, 16), hexWordAt(hex, 24));
   }
 
   /** A trace id received as hex whose words the caller already read (while validating it). */
