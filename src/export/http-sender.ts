@@ -1,13 +1,9 @@
-import * as http from 'node:http';
 import type * as zlib from 'node:zlib';
+import { diag } from '../diag';
 import { withoutTracing } from '../suppress';
+import { Http1Client } from './http1-client';
 
-// Captured at load, before any instrumentation (ours or another agent's) can wrap them:
-// the exporter's own traffic must never go through a patched client. `https` (which pulls
-// in tls and crypto) and `zlib` are loaded only when the configuration asks for them, to
-// keep startup cheap; the exporter is built before the module hooks are installed, so
-// `https` is still the original then.
-const { request: httpRequest, Agent: HttpAgent } = http;
+// zlib is loaded only when the configuration asks for gzip, to keep startup cheap.
 let gzipFn: typeof zlib.gzip | undefined;
 function gzip(...args: Parameters<typeof zlib.gzip>): void {
   gzipFn ??= (require('node:zlib') as typeof zlib).gzip;
@@ -84,15 +80,33 @@ interface Attempt {
   error?: Error;
 }
 
+// Header names are tokens and values hold no control characters (RFC 9110 §5), as Node's
+// own client checks: a value decoded from OTEL_EXPORTER_OTLP_HEADERS must not be able to
+// end the header block. The framing headers are the client's to write.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+const FRAMING_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
+
+/** The headers that can be sent; each one that cannot is reported once and left out. */
+export function sendableHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value) || FRAMING_HEADERS.has(name.toLowerCase())) {
+      diag.warn(`exporter header ${JSON.stringify(name)} left out: not a valid or allowed HTTP header`);
+      continue;
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
 /**
- * POSTs bodies to one URL over a keep-alive agent, with gzip, a deadline covering
- * retries, exponential backoff with full jitter, and Retry-After; always untraced.
+ * POSTs bodies to one URL over keep-alive connections (http1-client.ts), with gzip, a
+ * deadline covering retries, exponential backoff with full jitter, and Retry-After;
+ * always untraced.
  */
 export class HttpSender {
-  readonly #url: URL;
-  readonly #request: typeof httpRequest;
-  readonly #agent: http.Agent;
-  readonly #headers: Record<string, string>;
+  readonly #client: Http1Client;
   readonly #gzip: boolean;
   readonly #timeoutMs: number;
   readonly #initialBackoffMs: number;
@@ -100,17 +114,12 @@ export class HttpSender {
   readonly #abort = new AbortController();
 
   constructor(options: HttpSenderOptions) {
-    this.#url = new URL(options.url);
-    const secure = this.#url.protocol === 'https:';
-    const https = secure ? (require('node:https') as typeof import('node:https')) : undefined;
-    this.#request = https ? https.request : httpRequest;
-    // Keep-alive: PERF-FACTS §9, a reused connection is most of the saving over fetch. Node's
-    // agent unrefs pooled idle sockets, so an idle exporter never keeps the process alive.
-    const agentOptions = { keepAlive: true, maxSockets: 4, maxFreeSockets: 2 };
-    this.#agent = https ? new https.Agent(agentOptions) : new HttpAgent(agentOptions);
     this.#gzip = options.compression === 'gzip';
-    this.#headers = { ...options.headers, 'Content-Type': options.contentType };
-    if (this.#gzip) this.#headers['Content-Encoding'] = 'gzip';
+    const headers: Record<string, string> = { ...sendableHeaders(options.headers), 'Content-Type': options.contentType };
+    if (this.#gzip) headers['Content-Encoding'] = 'gzip';
+    // Keep-alive (PERF-FACTS §9: a reused connection is most of the saving over fetch); idle
+    // connections are unreferenced, so an idle exporter never keeps the process alive.
+    this.#client = new Http1Client({ url: new URL(options.url), headers });
     this.#timeoutMs = options.timeoutMs;
     this.#initialBackoffMs = options.initialBackoffMs ?? 100;
     this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
@@ -130,7 +139,7 @@ export class HttpSender {
   /** Aborts what is in flight and closes every pooled connection. */
   shutdown(): void {
     this.#abort.abort();
-    this.#agent.destroy();
+    this.#client.close();
   }
 
   async #send(body: Uint8Array | string): Promise<SendResult> {
@@ -189,48 +198,10 @@ export class HttpSender {
   }
 
   #attempt(payload: Buffer, deadline: number): Promise<Attempt> {
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (result: Attempt): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(result);
-      };
-      const url = this.#url;
-      const req = this.#request({
-        protocol: url.protocol,
-        hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-        port: url.port,
-        path: url.pathname + url.search,
-        method: 'POST',
-        agent: this.#agent,
-        signal: this.#abort.signal,
-        headers: { ...this.#headers, 'Content-Length': String(payload.length) },
-      });
-      const timer = setTimeout(() => {
-        const error = new Error(`request timed out after ${this.#timeoutMs} ms`) as NodeJS.ErrnoException;
-        error.code = 'ETIMEDOUT';
-        finish({ status: 0, body: EMPTY, error });
-        req.destroy(error);
-      }, Math.max(0, deadline - Date.now()));
-      req.on('error', (error) => finish({ status: 0, body: EMPTY, error }));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
-          size += chunk.length;
-        });
-        // A body cut short is a connection failure, whatever the status line said.
-        res.on('error', (error) => finish({ status: 0, body: EMPTY, error }));
-        res.on('end', () => {
-          const retryAfter = res.headers['retry-after'];
-          finish({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES), retryAfter });
-        });
-      });
-      req.end(payload);
-    });
+    return this.#client.post(payload, Math.max(0, deadline - Date.now()), MAX_RESPONSE_BYTES).then(
+      (response) => ({ status: response.status, body: response.body, retryAfter: response.retryAfter }),
+      (error: Error) => ({ status: 0, body: EMPTY, error }),
+    );
   }
 }
 

@@ -1,13 +1,16 @@
 import { ROOT_CONTEXT, context, type Context, type ContextManager } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSender, parseRetryAfter, type HttpSenderOptions } from '../../../src/export/http-sender';
 import { isTracingSuppressed } from '../../../src/suppress';
 import { startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
+import { runNode } from '../../helpers/run-node';
+
+// Node's default server keep-alive timeout, which the test receiver keeps.
+const RECEIVER_KEEP_ALIVE_MS = 5000;
 
 let receiver: OtlpReceiver;
 const senders: HttpSender[] = [];
@@ -73,6 +76,17 @@ describe('HttpSender', () => {
     expect(req!.headers['content-type']).toBe('application/x-protobuf');
     expect(req!.headers['content-length']).toBe('5');
     expect(req!.headers['content-encoding']).toBeUndefined();
+    expect(req!.rawBody.toString()).toBe('hello');
+  });
+
+  it('leaves out headers that could break the request, and sends the rest', async () => {
+    const result = await sender({ headers: { 'x-ok': 'v', 'x-bad': 'a\r\nInjected: 1', 'bad name': 'v', 'Content-Length': '1' } }).send('hello');
+    expect(result.ok).toBe(true);
+    const [req] = receiver.requests;
+    expect(req!.headers['x-ok']).toBe('v');
+    expect(req!.headers['x-bad']).toBeUndefined();
+    expect(req!.headers.injected).toBeUndefined();
+    expect(req!.headers['content-length']).toBe('5');
     expect(req!.rawBody.toString()).toBe('hello');
   });
 
@@ -174,21 +188,21 @@ describe('HttpSender', () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
-  it('leaves its idle pooled socket unreferenced, so it cannot keep the process alive', async () => {
-    let request: ClientRequest | undefined;
-    const onStart = (message: unknown): void => {
-      request = (message as { request: ClientRequest }).request;
-    };
-    subscribe('http.client.request.start', onStart);
-    try {
-      await sender().send('x');
-    } finally {
-      unsubscribe('http.client.request.start', onStart);
-    }
-    await new Promise((resolve) => setImmediate(resolve));
-    const socket = request!.socket as unknown as { destroyed: boolean; _handle: { hasRef(): boolean } };
-    expect(socket.destroyed).toBe(false); // still pooled for reuse
-    expect(socket._handle.hasRef()).toBe(false);
+  it('leaves its idle pooled connection unreferenced, so it cannot keep the process alive', async () => {
+    // Two sends on one kept-alive connection, then nothing: the process must end by itself
+    // well before the receiver's keep-alive timeout would close that connection.
+    const script = `
+      const { HttpSender } = require('./build/src/export/http-sender.js');
+      const s = new HttpSender({ url: process.env.RECEIVER, headers: {}, contentType: 'text/plain', compression: 'none', timeoutMs: 3000 });
+      s.send('a').then(() => s.send('b')).then((r) => console.log(JSON.stringify({ ok: r.ok, sentAt: Date.now() })));`;
+    const { code, stdout } = await runNode(['-e', script], { RECEIVER: receiver.url });
+    const exitedAt = Date.now();
+    expect(code).toBe(0);
+    const { ok, sentAt } = JSON.parse(stdout) as { ok: boolean; sentAt: number };
+    expect(ok).toBe(true);
+    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests[0]!.remotePort).toBe(receiver.requests[1]!.remotePort);
+    expect(exitedAt - sentAt).toBeLessThan(RECEIVER_KEEP_ALIVE_MS - 1000);
   });
 
   it('makes its requests with tracing suppressed', async () => {
@@ -206,18 +220,19 @@ describe('HttpSender', () => {
     };
     context.setGlobalContextManager(manager);
     const seen: boolean[] = [];
-    const onStart = (): void => {
+    const onConnect = (): void => {
       seen.push(isTracingSuppressed(context.active()));
     };
-    subscribe('http.client.request.start', onStart);
+    subscribe('net.client.socket', onConnect);
     try {
-      receiver.setResponder((_req, i) => (i === 0 ? { status: 503, headers: { 'Retry-After': '0' } } : accept()));
+      // The 503 closes its connection, so the retry (after gzip and a timer) opens another.
+      receiver.setResponder((_req, i) => (i === 0 ? { status: 503, headers: { 'Retry-After': '0', Connection: 'close' } } : accept()));
       await sender({ compression: 'gzip' }).send('x');
     } finally {
-      unsubscribe('http.client.request.start', onStart);
+      unsubscribe('net.client.socket', onConnect);
       context.disable();
     }
-    // Both the first attempt and the retry (after gzip and a timer) ran suppressed.
+    expect(receiver.requests).toHaveLength(2);
     expect(seen).toEqual([true, true]);
   });
 });
