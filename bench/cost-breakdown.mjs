@@ -1,14 +1,17 @@
 // Where an agent's per-request cost goes, in steps, measured as server CPU per request
 // (µs, from /proc) under the same closed-loop load, in alternating rounds:
 //   none          no agent
+//   hook-only     an async_hooks init hook that does nothing (bench/preload-async-hook-only.js)
 //   als-only      an AsyncLocalStorage context per request and nothing else: the floor of
 //                 every ALS-based agent (bench/preload-als-only.js)
 //   waymark-noexp Waymark with OTEL_TRACES_EXPORTER=none: spans made and ended, not exported
 //   waymark       Waymark exporting every span to the counting receiver
+//   baseline      (with BASELINE=<another checkout>/register.js) that build, exporting: a
+//                 before/after of a change in the same alternating rounds
 // Server pinned to CPU 0, wrk and the receiver (this process) to CPU 1.
 //
 //   node bench/cost-breakdown.mjs [fastify-hello|express-hello|express-fetch-pg]
-//   ROUNDS=3 DURATION=5
+//   ROUNDS=3 DURATION=5 BASELINE=../before/register.js
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -25,10 +28,12 @@ execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore
 
 const VARIANTS = {
   none: { args: [], env: {} },
+  'hook-only': { args: ['--require', path.join(ROOT, 'bench/preload-async-hook-only.js')], env: {} },
   'als-only': { args: ['--require', path.join(ROOT, 'bench/preload-als-only.js')], env: {} },
   'waymark-noexp': { args: ['--require', path.join(ROOT, 'register.js')], env: { OTEL_TRACES_EXPORTER: 'none' } },
   waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
 };
+if (process.env.BASELINE) VARIANTS.baseline = { args: ['--require', path.resolve(process.env.BASELINE)], env: {} };
 
 const receiver = await startCountingReceiver();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -84,6 +89,7 @@ for (const [name, rows] of Object.entries(results)) {
   const us = median(rows.map((r) => r.usPerRequest));
   table[name] = {
     'µs CPU/request': +us.toFixed(1),
+    // For the baseline, the step is its difference from this build (positive: it costs more).
     'step +µs': +(us - previous).toFixed(1),
     'total +µs': +(us - base).toFixed(1),
     'throughput ratio': +(median(rows.map((r) => r.rps)) / baseRps).toFixed(3),
