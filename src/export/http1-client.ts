@@ -159,19 +159,12 @@ export class Http1Client {
     if (this.#closed) return Promise.reject(codedError('exporter client is closed', 'ECONNABORTED'));
     const connection = this.#take();
     const head = Buffer.from(`${this.#head}Content-Length: ${body.length}\r\n\r\n`, 'latin1');
-    const request = Buffer.allocUnsafe(head.length + body.length);
-    head.copy(request, 0);
-    body.copy(request, head.length);
     this.#busy.add(connection);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = codedError(`request timed out after ${timeoutMs} ms`, 'ETIMEDOUT');
-        reject(error);
-        connection.destroy(error);
-      }, timeoutMs);
-    });
-    return Promise.race([connection.exchange(request, maxBodyBytes), timedOut]).finally(() => {
+    // Destroying the connection with the error rejects the exchange: no second promise to race.
+    const timer = setTimeout(() => {
+      connection.destroy(codedError(`request timed out after ${timeoutMs} ms`, 'ETIMEDOUT'));
+    }, timeoutMs);
+    return connection.exchange(Buffer.concat([head, body]), maxBodyBytes).finally(() => {
       clearTimeout(timer);
       this.#busy.delete(connection);
       this.#release(connection);
