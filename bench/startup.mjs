@@ -1,6 +1,7 @@
 // Added startup: time from spawn to "ready" for an app that loads express, under no agent,
 // Waymark and the OpenTelemetry Node agent, in alternating rounds; median per agent.
 //   node bench/startup.mjs        (ROUNDS=21)
+//   BASELINE=/path/to/other/checkout/register.js node bench/startup.mjs   (adds that agent: before/after)
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ const AGENTS = {
   none: [],
   waymark: ['--require', path.join(ROOT, 'register.js')],
   otel: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+  ...(process.env.BASELINE ? { baseline: ['--require', path.resolve(process.env.BASELINE)] } : {}),
 };
 const ENV = {
   PATH: process.env.PATH,

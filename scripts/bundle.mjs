@@ -3,9 +3,11 @@
 // on this class of machine (~60 files of ours and ~50 of semver/require-in-the-middle):
 // one file parses and links far faster. Instrumentations stay lazy: esbuild wraps each
 // CommonJS module in a closure that runs on its first require.
-// Kept external: @opentelemetry/api (must be the app's copy, deduplicated by npm, so the
-// registered globals match the API version the app uses) and import-in-the-middle (its
-// loader hook is registered by path and must share the instance register.mjs talks to).
+// @opentelemetry/api is bundled too (its ~50 files were half of the agent's startup): the
+// bundled copy serves only pure helpers and enums; the registered globals are read and
+// written by src/api-globals.ts with the version of the API copy the app shares.
+// Kept external: import-in-the-middle (its loader hook is registered by path and must
+// share the instance register.mjs talks to).
 import { build } from 'esbuild';
 
 await build({
@@ -15,7 +17,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['@opentelemetry/api', 'import-in-the-middle'],
+  external: ['import-in-the-middle'],
   // require-in-the-middle's debug output is never shown by the agent; see the stub.
   alias: { debug: './scripts/debug-stub.cjs' },
   minifyWhitespace: true,

@@ -1,4 +1,5 @@
-import { context, createContextKey, type Context } from '@opentelemetry/api';
+import { createContextKey, type Context } from '@opentelemetry/api';
+import { context } from './api-globals';
 
 /**
  * The same key @opentelemetry/core uses (createContextKey is Symbol.for(description)),

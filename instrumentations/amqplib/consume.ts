@@ -1,4 +1,5 @@
-import { ROOT_CONTEXT, propagation, type Context, type TextMapGetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Context, type TextMapGetter } from '@opentelemetry/api';
+import { propagation } from '../../src/api-globals';
 import { runSpan, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
 import { processSpec, type AmqpMessage } from './recipe';
 import { amqpServer, type AmqpChannel } from './server';

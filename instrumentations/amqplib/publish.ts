@@ -1,4 +1,4 @@
-import { context, propagation } from '@opentelemetry/api';
+import { context, propagation } from '../../src/api-globals';
 import { runSpan, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
 import { publishSpec, type AmqpProperties, type PublishCall } from './recipe';
 import { amqpServer, type AmqpChannel } from './server';

@@ -1,4 +1,5 @@
-import { context, trace, SpanKind, type Context, type Span } from '@opentelemetry/api';
+import { trace, SpanKind, type Context, type Span } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import { ATTR_HTTP_ROUTE, recordError, startSpan, type AnyFunction, type InstrumentationKit, type SpanSpec } from '../../src/instrument';
 import type { LayerLike, LayerTag, RequestState } from './state';
 

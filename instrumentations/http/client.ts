@@ -1,5 +1,6 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { propagation, SpanKind, SpanStatusCode, trace, type Context, type TextMapSetter } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Context, type TextMapSetter } from '@opentelemetry/api';
+import { propagation } from '../../src/api-globals';
 import { now } from '../../src/clock';
 import { activeContext } from '../../src/sdk/context-manager';
 import type { InstrumentationKit } from '../../src/instrument/kit';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { propagation } from '../../src/api-globals';
 import type { InstrumentationKit } from '../../src/instrument/kit';
 import { recordError } from '../../src/instrument/run-span';
 import {

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import { startSpan, type InstrumentationKit, type Instrumentation, type ModuleTarget, type AnyFunction } from '../../src/instrument';
 import type { RedisCommandParts } from '../../src/instrument/redis-statement';
 import { batchSpec, commandSpec, endOnSettle, firstBatchError, hasParent, type RedisServer } from '../redis/recipe';

@@ -1,4 +1,5 @@
-import { context, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import type { InstrumentationKit } from '../../src/instrument';
 import type { DriverCallback, SqlSpanEnder } from '../../src/instrument/db';
 

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import { type InstrumentationKit, startSpan, type AnyFunction } from '../../src/instrument';
 import { callInSpan, sqlSpanEnder, sqlSpanSpec, wrapSqlCallback, type DriverCallback } from '../../src/instrument/db';
 import { isTracingSuppressed } from '../../src/suppress';

@@ -1,4 +1,5 @@
-import { context, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import { type InstrumentationKit, startSpan, type AnyFunction } from '../../src/instrument';
 import { callInSpan, endWhenSettled, sqlSpanEnder, wrapSqlCallback, type DriverCallback } from '../../src/instrument/db';
 import { isTracingSuppressed } from '../../src/suppress';

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import type { InstrumentationKit, AnyFunction } from '../../src/instrument';
 
 /**

@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import { wrapFunction, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
 import { batchSpec, firstBatchError, hasParent } from './recipe';
 import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';

@@ -1,4 +1,5 @@
-import { context, trace, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { trace, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { context } from '../../src/api-globals';
 import { startSpan, type InstrumentationKit, type SpanSpec, type AnyFunction, type MakeWrapper } from '../../src/instrument';
 import { endOnSettle, hasParent, recordRedisError } from './recipe';
 import type { NodeRedisClient } from './server';

@@ -1,4 +1,5 @@
-import { trace, ProxyTracer, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { noopTracer, registeredTracer } from '../api-globals';
 import { diag, describeError } from '../diag';
 import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
 
@@ -25,9 +26,10 @@ export class InstrumentationKit {
   get tracer(): Tracer {
     const cached = this.#tracer;
     if (cached !== undefined) return cached;
-    const t = trace.getTracer(SCOPE_PREFIX + this.name, this.version);
-    // Before the SDK registers, the API hands out a proxy: do not pin it.
-    if (!(t instanceof ProxyTracer)) this.#tracer = t;
+    const t = registeredTracer(SCOPE_PREFIX + this.name, this.version);
+    // Before the SDK registers there is nothing to pin: a no-op now, the real one later.
+    if (t === undefined) return noopTracer(SCOPE_PREFIX + this.name, this.version);
+    this.#tracer = t;
     return t;
   }
 

@@ -1,4 +1,5 @@
-import { context, trace, SpanStatusCode, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
+import { trace, SpanStatusCode, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
+import { context } from '../api-globals';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_OTHER } from './semconv';
 import type { InstrumentationKit } from './kit';
 

@@ -1,4 +1,5 @@
-import { context, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
+import type { TextMapPropagator } from '@opentelemetry/api';
+import { registerGlobals as registerApiGlobals } from '../api-globals';
 import { readConfig, type AgentConfig } from '../config';
 import { installHooks } from '../hooks';
 import { createPropagator } from '../propagation';
@@ -99,16 +100,12 @@ export function startAgent(opts: StartOptions = {}): Agent | undefined {
 function registerGlobals(provider: TracerProvider, propagator: TextMapPropagator): boolean {
   const manager = new AsyncLocalStorageContextManager();
   // The API refuses a second registration and reports it; so do we, without half-registering.
-  if (!context.setGlobalContextManager(manager)) {
-    diag.warn('another context manager is already registered with @opentelemetry/api; waymark stays inactive');
+  const refused = registerApiGlobals({ context: manager.enable(), trace: provider, propagation: propagator });
+  if (refused !== undefined) {
+    manager.disable();
+    diag.warn(`${refused}; waymark stays inactive`);
     return false;
   }
-  if (!trace.setGlobalTracerProvider(provider)) {
-    diag.warn('another tracer provider is already registered with @opentelemetry/api; waymark stays inactive');
-    context.disable();
-    return false;
-  }
-  propagation.setGlobalPropagator(propagator);
   return true;
 }
 

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
-import { context as apiContext, ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
+import { context as apiContext, registeredContextManager } from '../api-globals';
 import { applyFunction, bindFunction, type RunBound } from './bind-function';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -164,17 +165,12 @@ export class AsyncLocalStorageContextManager implements ContextManager {
   }
 }
 
-/** Where @opentelemetry/api v1 keeps its registered globals (see its global-utils). */
-const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
-type Globals = { [API_GLOBALS]?: { context?: unknown } };
-
 /**
- * The registered global context manager when it is one of ours (the API checks version
- * compatibility at registration, so a manager found there is the one it would use), else
- * undefined. Lets hot paths skip the API's lookup and rest-argument layers.
+ * The registered global context manager when it is one of ours, else undefined. Lets hot
+ * paths skip the generic layer's rest arguments.
  */
 function ownManager(): AsyncLocalStorageContextManager | undefined {
-  const m = (globalThis as Globals)[API_GLOBALS]?.context;
+  const m = registeredContextManager();
   return m instanceof AsyncLocalStorageContextManager ? m : undefined;
 }
 

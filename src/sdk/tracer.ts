@@ -1,5 +1,4 @@
 import {
-  context as apiContext,
   trace,
   SpanKind,
   INVALID_SPAN_CONTEXT,
@@ -10,6 +9,7 @@ import {
   type Tracer as ApiTracer,
   type TraceState,
 } from '@opentelemetry/api';
+import { context as apiContext } from '../api-globals';
 import type { SpanLimits } from '../config';
 import type { InstrumentationScope } from '../export/span-record';
 import { B3_SAMPLING_HINT_KEY } from '../propagation/b3';

@@ -1,0 +1,174 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type ContextManager,
+  type TextMapGetter,
+  type TextMapPropagator,
+  type TextMapSetter,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
+
+/*
+ * The @opentelemetry/api globals, read and written here without loading the app's copy of
+ * the API (its ~50 files were about half of the agent's startup). The agent bundles its own
+ * copy of the API for the pure helpers (trace.setSpan, baggage, enums); that copy's
+ * `context`, `trace` and `propagation` singletons must not be used, because they check the
+ * registered version against the bundled one and an app on an older 1.x API would make
+ * them fall back to no-ops. Everything that reads a registered global goes through here.
+ */
+
+/** Where @opentelemetry/api v1 keeps its registered globals (its global-utils). */
+export const API_GLOBALS = Symbol.for('opentelemetry.js.api.1');
+
+interface ApiGlobals {
+  version: string;
+  context?: ContextManager;
+  trace?: TracerProvider;
+  propagation?: TextMapPropagator;
+  [type: string]: unknown;
+}
+type GlobalHolder = { [API_GLOBALS]?: ApiGlobals };
+
+/** Claimed when no installed API can be found: the oldest our dependency range allows. */
+const FALLBACK_API_VERSION = '1.9.0';
+
+function apiGlobals(): ApiGlobals | undefined {
+  return (globalThis as GlobalHolder)[API_GLOBALS];
+}
+
+/** The registered context manager (ours, or whoever registered first), if any. */
+export function registeredContextManager(): ContextManager | undefined {
+  return apiGlobals()?.context;
+}
+
+/** The registered context API, called straight on the registered manager. */
+export const context = {
+  active(): Context {
+    const m = apiGlobals()?.context;
+    return m !== undefined ? m.active() : ROOT_CONTEXT;
+  },
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    const m = apiGlobals()?.context;
+    return m !== undefined ? m.with(ctx, fn, thisArg, ...args) : fn.apply(thisArg, args);
+  },
+  bind<T>(ctx: Context, target: T): T {
+    const m = apiGlobals()?.context;
+    return m !== undefined ? m.bind(ctx, target) : target;
+  },
+};
+
+/** The registered propagator's inject/extract (a no-op when none is registered). */
+export const propagation = {
+  inject<Carrier>(ctx: Context, carrier: Carrier, setter: TextMapSetter<Carrier> = defaultTextMapSetter): void {
+    apiGlobals()?.propagation?.inject(ctx, carrier, setter);
+  },
+  extract<Carrier>(ctx: Context, carrier: Carrier, getter: TextMapGetter<Carrier> = defaultTextMapGetter): Context {
+    const p = apiGlobals()?.propagation;
+    return p !== undefined ? p.extract(ctx, carrier, getter) : ctx;
+  },
+};
+
+/**
+ * A tracer from the registered provider, or undefined before one is registered (callers
+ * fall back to a no-op tracer and ask again later).
+ */
+export function registeredTracer(name: string, version?: string): Tracer | undefined {
+  return apiGlobals()?.trace?.getTracer(name, version);
+}
+
+/** A tracer that records nothing (the bundled API's no-op, before anything is registered). */
+export function noopTracer(name: string, version?: string): Tracer {
+  return trace.getTracer(name, version);
+}
+
+export interface GlobalEntries {
+  context: ContextManager;
+  trace: TracerProvider;
+  propagation: TextMapPropagator;
+}
+
+/**
+ * Registers the three globals the way the API's `setGlobal*` would, and with the version
+ * the app's API copy would write, so that copy accepts them and can still register its own
+ * globals (metrics, diag) next to ours. Returns why it refused, or undefined on success.
+ * A propagator registered before us is kept (as the API would), with our context and
+ * tracer provider registered.
+ */
+export function registerGlobals(entries: GlobalEntries): string | undefined {
+  const holder = globalThis as GlobalHolder;
+  const existing = holder[API_GLOBALS];
+  if (existing?.context !== undefined) return 'another context manager is already registered with @opentelemetry/api';
+  if (existing?.trace !== undefined) return 'another tracer provider is already registered with @opentelemetry/api';
+  const api = existing ?? (holder[API_GLOBALS] = globalsWithLazyVersion());
+  api.context = entries.context;
+  api.trace = entries.trace;
+  if (api.propagation === undefined) api.propagation = entries.propagation;
+  return undefined;
+}
+
+/**
+ * The globals object, its `version` found on first read: finding the installed API costs
+ * a module resolution and a file read (~1-2 ms at startup), wasted on an app that never
+ * loads the API. The first read replaces the getter with a plain property.
+ */
+function globalsWithLazyVersion(): ApiGlobals {
+  const api = {} as ApiGlobals;
+  Object.defineProperty(api, 'version', {
+    configurable: true,
+    enumerable: true,
+    get(): string {
+      const version = sharedApiVersion();
+      Object.defineProperty(api, 'version', { value: version, writable: true, enumerable: true, configurable: true });
+      return version;
+    },
+  });
+  return api;
+}
+
+/** Removes what registerGlobals wrote (agent shutdown in tests, a refused start). */
+export function unregisterGlobals(entries: Partial<GlobalEntries>): void {
+  const api = apiGlobals();
+  if (api === undefined) return;
+  for (const type of ['context', 'trace', 'propagation'] as const) {
+    if (entries[type] !== undefined && api[type] === entries[type]) delete api[type];
+  }
+}
+
+/**
+ * The version of the @opentelemetry/api copy that resolves from this package: the copy
+ * npm deduplicates with the app's, whose compatibility check the registered version must
+ * pass. Read from its package.json (its `exports` do not list it, so found from the main
+ * file upwards).
+ */
+export function sharedApiVersion(): string {
+  try {
+    let dir = path.dirname(require.resolve('@opentelemetry/api'));
+    for (let up = 0; up < 4; up++) {
+      const pkg = readPackage(path.join(dir, 'package.json'));
+      if (pkg?.name === '@opentelemetry/api' && typeof pkg.version === 'string') return pkg.version;
+      dir = path.dirname(dir);
+    }
+  } catch {
+    // not installed next to us: nobody else reads the globals' version
+  }
+  return FALLBACK_API_VERSION;
+}
+
+function readPackage(file: string): { name?: unknown; version?: unknown } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+  } catch {
+    return undefined;
+  }
+}
