@@ -11,7 +11,7 @@
 // Server pinned to CPU 0, wrk and the receiver (this process) to CPU 1.
 //
 //   node bench/cost-breakdown.mjs [fastify-hello|express-hello|express-fetch-pg]
-//   ROUNDS=3 DURATION=5 BASELINE=../before/register.js
+//   ROUNDS=3 DURATION=5 BASELINE=../before/register.js ONLY=waymark,baseline
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -34,6 +34,8 @@ const VARIANTS = {
   waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
 };
 if (process.env.BASELINE) VARIANTS.baseline = { args: ['--require', path.resolve(process.env.BASELINE)], env: {} };
+// ONLY=waymark,baseline: just those variants and none (more rounds of a before/after in the same time).
+if (process.env.ONLY) for (const name of Object.keys(VARIANTS)) if (name !== 'none' && !process.env.ONLY.split(',').includes(name)) delete VARIANTS[name];
 
 const receiver = await startCountingReceiver();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
