@@ -5,6 +5,7 @@ import { INSTRUMENTATIONS } from '../../instrumentations';
 import type { Instrumentation, InstrumentationEntry } from '../../src/instrument/types';
 import { instrumentation as httpInstrumentation } from '../../instrumentations/http';
 import { instrumentation as fetchInstrumentation } from '../../instrumentations/fetch';
+import { instrumentation as fastifyInstrumentation } from '../../instrumentations/fastify';
 import type { SpanRecord } from '../../src/export/span-record';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { readConfig } from '../../src/config';
@@ -19,8 +20,10 @@ import { createPropagator } from '../../src/propagation';
 export const nodeRequire = createRequire(__filename);
 
 // Vitest cannot `require()` TypeScript, so the registry's lazy loads are replaced by the
-// already imported modules; targets, names and selection stay the registry's own.
-const LOADED: Record<string, Instrumentation> = { http: httpInstrumentation, fetch: fetchInstrumentation };
+// already imported modules; targets, names and selection stay the registry's own. These
+// three start when the hooks are installed (fetch and fastify subscribe to diagnostics
+// channels), so they must load here even in tests of other libraries.
+const LOADED: Record<string, Instrumentation> = { http: httpInstrumentation, fetch: fetchInstrumentation, fastify: fastifyInstrumentation };
 
 /** The registry with its `load`s served from the imports above. */
 export function testEntries(): InstrumentationEntry[] {
