@@ -12,12 +12,17 @@
 //
 //   node bench/cost-breakdown.mjs [fastify-hello|express-hello|express-fetch-pg]
 //   ROUNDS=3 DURATION=5 BASELINE=../before/register.js ONLY=waymark,baseline
+//   RATE=8000: a fixed offered load (bench/open-loop.mjs) instead of wrk at saturation. At
+//   saturation a slower server also answers fewer requests per wakeup, which raises its
+//   kernel time per request: the closed-loop figure includes that amplification, the
+//   fixed-rate one does not.
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startCountingReceiver } from './counting-receiver.mjs';
+import { openLoop } from './open-loop.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.ROUNDS || 3);
@@ -44,6 +49,7 @@ function cpuMicros(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
+const RATE = Number(process.env.RATE || 0);
 const wrk = async (port, seconds) =>
   (await promisify(execFile)('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, `http://127.0.0.1:${port}${urlPath}`])).stdout;
 
@@ -63,13 +69,22 @@ async function measure(name) {
   await sleep(200);
   receiver.reset();
   const before = cpuMicros(child.pid);
-  const out = await wrk(port, DURATION);
+  let requests;
+  let rps;
+  if (RATE > 0) {
+    const r = await openLoop({ port, path: urlPath, rate: RATE, seconds: DURATION });
+    requests = r.completed;
+    rps = r.completed / DURATION;
+  } else {
+    const out = await wrk(port, DURATION);
+    requests = Number(/(\d+) requests in/.exec(out)[1]);
+    rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
+  }
   const used = cpuMicros(child.pid) - before;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
-  const requests = Number(/(\d+) requests in/.exec(out)[1]);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]), usPerRequest: used / requests, spansPerRequest: receiver.counts().spans / requests };
+  return { rps, usPerRequest: used / requests, spansPerRequest: receiver.counts().spans / requests };
 }
 
 const results = Object.fromEntries(Object.keys(VARIANTS).map((k) => [k, []]));
@@ -98,5 +113,5 @@ for (const [name, rows] of Object.entries(results)) {
   };
   previous = us;
 }
-console.log(`${app}: ${ROUNDS} alternating rounds × ${DURATION}s, wrk -c32, node ${process.version}`);
+console.log(`${app}: ${ROUNDS} alternating rounds × ${DURATION}s, ${RATE > 0 ? `open loop at ${RATE}/s` : 'wrk -c32'}, node ${process.version}`);
 console.table(table);
