@@ -12,6 +12,7 @@
 //
 //   node bench/cost-breakdown.mjs [fastify-hello|express-hello|express-fetch-pg]
 //   ROUNDS=3 DURATION=5 BASELINE=../before/register.js ONLY=waymark,baseline
+//   BASELINE=./register.js BASELINE_ENV=OTEL_BSP_MAX_EXPORT_BATCH_SIZE=2048  (same build, other settings)
 //   RATE=8000: a fixed offered load (bench/open-loop.mjs) instead of wrk at saturation. At
 //   saturation a slower server also answers fewer requests per wakeup, which raises its
 //   kernel time per request: the closed-loop figure includes that amplification, the
@@ -38,7 +39,9 @@ const VARIANTS = {
   'waymark-noexp': { args: ['--require', path.join(ROOT, 'register.js')], env: { OTEL_TRACES_EXPORTER: 'none' } },
   waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
 };
-if (process.env.BASELINE) VARIANTS.baseline = { args: ['--require', path.resolve(process.env.BASELINE)], env: {} };
+// BASELINE_ENV=K=V,K=V: environment of the baseline only (the same build with other settings).
+const baselineEnv = Object.fromEntries((process.env.BASELINE_ENV || '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+if (process.env.BASELINE) VARIANTS.baseline = { args: ['--require', path.resolve(process.env.BASELINE)], env: baselineEnv };
 // ONLY=waymark,baseline: just those variants and none (more rounds of a before/after in the same time).
 if (process.env.ONLY) for (const name of Object.keys(VARIANTS)) if (name !== 'none' && !process.env.ONLY.split(',').includes(name)) delete VARIANTS[name];
 
