@@ -20,9 +20,9 @@ import { createPropagator } from '../../src/propagation';
 export const nodeRequire = createRequire(__filename);
 
 // Vitest cannot `require()` TypeScript, so the registry's lazy loads are replaced by the
-// already imported modules; targets, names and selection stay the registry's own. These
-// three start when the hooks are installed (fetch and fastify subscribe to diagnostics
-// channels), so they must load here even in tests of other libraries.
+// already imported modules; targets, names and selection stay the registry's own. fetch and
+// fastify subscribe to diagnostics channels when the hooks are installed, so they load even
+// in tests of other libraries.
 const LOADED: Record<string, Instrumentation> = { http: httpInstrumentation, fetch: fetchInstrumentation, fastify: fastifyInstrumentation };
 
 /** The registry with its `load`s served from the imports above. */
