@@ -1,4 +1,5 @@
-// Instructions per outbound call (http.get, fetch, pg query), counted by valgrind, for no
+// Instructions per outbound call (http.get, fetch, pg query) or per inbound request to a
+// Fastify or Express hello-world (fastify-in, express-in), counted by valgrind, for no
 // agent, an AsyncLocalStorage context only, and Waymark without export (and optionally a
 // second Waymark build). Counts do not depend on what else the machine runs, so changes
 // of a few percent show that CPU-time runs on this shared 2-core machine cannot resolve.
@@ -12,7 +13,10 @@
 // the other moves a fetch count by 30-40k (fetch allocates the most), so compare fetch runs
 // with a larger N2, or not at all below ~5%.
 //
-//   node bench/call-instructions.mjs [http fetch pg]     N1=500 N2=2500 WARMUP=1500
+//   node bench/call-instructions.mjs [http fetch pg fastify-in express-in]     N1=500 N2=2500 WARMUP=1500
+// The inbound kinds default to N1=2000 N2=6000 WARMUP=10000: with a shorter warm-up,
+// TurboFan was still compiling Fastify's and the agent's code between N1 and N2 (a third
+// of the difference was the compiler's own instructions).
 //   BASELINE=/other/checkout/register.js node bench/call-instructions.mjs pg
 // Needs valgrind (on every machine kind here) and, for pg, PostgreSQL at 127.0.0.1:5432.
 // About a minute per run; two runs go in parallel.
@@ -22,12 +26,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const N1 = Number(process.env.N1 || 500);
-const N2 = Number(process.env.N2 || 2500);
-const WARMUP = process.env.WARMUP || '1500';
+const inbound = (kind) => kind.endsWith('-in');
+const n1 = (kind) => Number(process.env.N1 || (inbound(kind) ? 2000 : 500));
+const n2 = (kind) => Number(process.env.N2 || (inbound(kind) ? 6000 : 2500));
+const warmUp = (kind) => process.env.WARMUP || (inbound(kind) ? '10000' : '1500');
 const kinds = process.argv.slice(2).length ? process.argv.slice(2) : ['http', 'fetch', 'pg'];
 const VARIANTS = {
   none: [],
+  // For outbound calls a store entered at startup; for inbound requests one run() per
+  // request (bench/preload-als-only.js), as a server agent does.
   'als-only': ['--require', path.join(ROOT, 'bench/preload-als-context.js')],
   'waymark-noexp': ['--require', path.join(ROOT, 'register.js')],
   ...(process.env.BASELINE ? { baseline: ['--require', path.resolve(process.env.BASELINE)] } : {}),
@@ -37,7 +44,7 @@ const VARIANTS = {
 async function instructions(preload, kind, calls) {
   const args = [
     '--tool=callgrind', '--smc-check=all-non-file', '--callgrind-out-file=/dev/null',
-    process.execPath, '--single-threaded', ...preload, path.join(ROOT, 'bench/apps/call-loop.js'), kind, String(calls), WARMUP,
+    process.execPath, '--single-threaded', ...preload, path.join(ROOT, 'bench/apps/call-loop.js'), kind, String(calls), warmUp(kind),
   ];
   const { stderr } = await promisify(execFile)('valgrind', args, {
     cwd: ROOT,
@@ -51,12 +58,15 @@ async function instructions(preload, kind, calls) {
 
 for (const kind of kinds) {
   const table = {};
+  const N1 = n1(kind);
+  const N2 = n2(kind);
   for (const [name, preload] of Object.entries(VARIANTS)) {
-    const [a, b] = await Promise.all([instructions(preload, kind, N1), instructions(preload, kind, N2)]);
+    const p = name === 'als-only' && inbound(kind) ? ['--require', path.join(ROOT, 'bench/preload-als-only.js')] : preload;
+    const [a, b] = await Promise.all([instructions(p, kind, N1), instructions(p, kind, N2)]);
     table[name] = { 'instructions/call': Math.round((b - a) / (N2 - N1)) };
   }
   const base = table.none['instructions/call'];
   for (const row of Object.values(table)) row['× none'] = +(row['instructions/call'] / base).toFixed(3);
-  console.log(`${kind}: (instructions(${N2}) - instructions(${N1})) / ${N2 - N1} calls, warm-up ${WARMUP}, node ${process.version}`);
+  console.log(`${kind}: (instructions(${N2}) - instructions(${N1})) / ${N2 - N1} calls, warm-up ${warmUp(kind)}, node ${process.version}`);
   console.table(table);
 }

@@ -39,7 +39,7 @@ function onCreate(message: unknown): void {
     if (isTracingSuppressed(parent)) return;
     const attributes = fetchSpanAttributes(request);
     const name = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
-    const span = k.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    const span = k.startSpan(name, SpanKind.CLIENT, attributes, parent);
     request[SPAN] = span;
     propagation.inject(trace.setSpan(parent, span), request, headerSetter);
   } catch (err) {

@@ -74,7 +74,7 @@ function traceOutgoing(
       captureHeaders(attributes, ATTR_HTTP_REQUEST_HEADER_PREFIX, config.clientRequestHeaders, (n) => req.getHeader(n));
     }
     const name = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
-    const span = kit.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime }, parent);
+    const span = kit.startSpan(name, SpanKind.CLIENT, attributes, parent, startTime);
     (req as WithState)[STATE] = new ClientState(kit, config, span, parent);
     // Headers given as an array, or an Expect header, make Node write the head at once.
     if (!req.headersSent) propagation.inject(trace.setSpan(parent, span), req, headerSetter);

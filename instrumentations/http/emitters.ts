@@ -1,8 +1,5 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { EventEmitter } from 'node:events';
-import type { Context } from '@opentelemetry/api';
-import { runInContext } from '../../src/sdk/context-manager';
-import { applyFunction } from '../../src/sdk/bind-function';
+import { enterContext, NOT_ENTERED, restoreContext, type ContextToken } from '../../src/sdk/context-manager';
 import type { AnyFunction } from '../../src/instrument/wrap';
 import { endClientSpan, onClientResponse } from './client';
 import { endServerSpan } from './server';
@@ -14,53 +11,67 @@ import { SIDE_CLIENT, STATE, type ClientState, type ServerState, type WithState 
 // object's events in its request's context and ends spans; untraced objects pay a
 // property miss. Cheaper than binding each emitter (a closure per listener).
 
-/**
- * Emits in `ctx`. Called only for events somebody listens to (the others, most of a
- * request's events, are emitted as is by the callers without materializing `arguments`);
- * the context switch itself is skipped by AsyncLocalStorage#run when `ctx` is current.
- */
-function emitIn(ctx: Context, original: AnyFunction, self: EventEmitter, args: IArguments): unknown {
-  return runInContext(ctx, applyFunction, original, self, args);
-}
+// Each wrapper ends in one `original.apply(this, arguments)` and touches `arguments`
+// nowhere else, so V8 forwards the caller's arguments instead of allocating an object per
+// emit (a request has several emits). The context is entered around that call only for
+// events somebody listens to; the others, most of a request's events, need none.
 
 /** `ServerResponse.prototype.emit`: ends the server span on 'finish' / early 'close'. */
 export function makeServerResponseEmit(original: AnyFunction): AnyFunction {
   return function emit(this: ServerResponse, event: string | symbol) {
     const state = (this as WithState)[STATE] as ServerState | undefined;
-    if (state === undefined) return original.apply(this, arguments as unknown as unknown[]);
-    if (event === 'finish') endServerSpan(state, this, true);
-    else if (event === 'close') endServerSpan(state, this, this.writableFinished);
-    if (this.listenerCount(event) === 0) return original.apply(this, arguments as unknown as unknown[]);
-    return emitIn(state.ctx, original, this, arguments);
+    let token: ContextToken = NOT_ENTERED;
+    if (state !== undefined) {
+      if (event === 'finish') endServerSpan(state, this, true);
+      else if (event === 'close') endServerSpan(state, this, this.writableFinished);
+      if (this.listenerCount(event) !== 0) token = enterContext(state.ctx);
+    }
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      if (token !== NOT_ENTERED) restoreContext(token);
+    }
   };
 }
 
 /** `IncomingMessage.prototype.emit`: context for both sides, end of a client response. */
 export function makeIncomingMessageEmit(original: AnyFunction): AnyFunction {
-  return function emit(this: IncomingMessage, event: string | symbol) {
+  return function emit(this: IncomingMessage, event: string | symbol, error?: unknown) {
     const state = (this as WithState)[STATE];
-    if (state === undefined) return original.apply(this, arguments as unknown as unknown[]);
-    if (state.side === SIDE_CLIENT && !state.ended) {
-      if (event === 'end') endClientSpan(state, undefined, true);
-      else if (event === 'error') endClientSpan(state, arguments[1], false);
-      else if (event === 'close') endClientSpan(state, undefined, this.complete);
+    let token: ContextToken = NOT_ENTERED;
+    if (state !== undefined) {
+      if (state.side === SIDE_CLIENT && !state.ended) {
+        if (event === 'end') endClientSpan(state, undefined, true);
+        else if (event === 'error') endClientSpan(state, error, false);
+        else if (event === 'close') endClientSpan(state, undefined, this.complete);
+      }
+      if (this.listenerCount(event) !== 0) token = enterContext(state.ctx);
     }
-    if (this.listenerCount(event) === 0) return original.apply(this, arguments as unknown as unknown[]);
-    return emitIn(state.ctx, original, this, arguments);
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      if (token !== NOT_ENTERED) restoreContext(token);
+    }
   };
 }
 
 /** `ClientRequest.prototype.emit`: response, errors and aborts of an outgoing request. */
 export function makeClientRequestEmit(original: AnyFunction): AnyFunction {
-  return function emit(this: ClientRequest, event: string | symbol) {
+  return function emit(this: ClientRequest, event: string | symbol, value?: unknown) {
     const state = (this as WithState)[STATE] as ClientState | undefined;
-    if (state === undefined) return original.apply(this, arguments as unknown as unknown[]);
-    if (!state.ended) {
-      if (event === 'response') onClientResponse(state, arguments[1] as IncomingMessage);
-      else if (event === 'error') endClientSpan(state, arguments[1], false);
-      else if (event === 'close' && state.statusCode === 0) endClientSpan(state, undefined, false);
+    let token: ContextToken = NOT_ENTERED;
+    if (state !== undefined) {
+      if (!state.ended) {
+        if (event === 'response') onClientResponse(state, value as IncomingMessage);
+        else if (event === 'error') endClientSpan(state, value, false);
+        else if (event === 'close' && state.statusCode === 0) endClientSpan(state, undefined, false);
+      }
+      if (this.listenerCount(event) !== 0) token = enterContext(state.ctx);
     }
-    if (this.listenerCount(event) === 0) return original.apply(this, arguments as unknown as unknown[]);
-    return emitIn(state.ctx, original, this, arguments);
+    try {
+      return original.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      if (token !== NOT_ENTERED) restoreContext(token);
+    }
   };
 }

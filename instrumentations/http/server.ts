@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { propagation } from '../../src/api-globals';
 import type { InstrumentationKit } from '../../src/instrument/kit';
 import { recordError } from '../../src/instrument/run-span';
@@ -11,8 +11,14 @@ import {
 } from '../../src/instrument/semconv';
 import { attachServerSpan } from '../../src/instrument/server-span';
 import type { AnyFunction } from '../../src/instrument/wrap';
-import { activeContext, EMPTY_CONTEXT, runInContext } from '../../src/sdk/context-manager';
-import { applyFunction } from '../../src/sdk/bind-function';
+import {
+  activeContext,
+  EMPTY_CONTEXT,
+  enterContext,
+  NOT_ENTERED,
+  restoreContext,
+  type ContextToken,
+} from '../../src/sdk/context-manager';
 import { isTracingSuppressed, suppressTracing } from '../../src/suppress';
 import { isIgnoredPath, type HttpConfig } from './config';
 import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
@@ -24,34 +30,57 @@ export const ERROR_TYPE_ABORTED = 'aborted';
 /** Builds the wrapper of `Server.prototype.emit` that traces each 'request' event. */
 export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, scheme: string) {
   return (original: AnyFunction): AnyFunction =>
-    function emit(this: Server, event: string | symbol) {
-      if (event !== 'request' || !kit.active) return original.apply(this, arguments as unknown as unknown[]);
-      return traceIncoming(kit, config, scheme, original, this, arguments);
+    // One `original.apply(this, arguments)` and no other use of `arguments`: V8 forwards
+    // them without allocating (see emitters.ts). `req`/`res` are declared parameters for
+    // that reason; `wrap` gives the wrapper the original's length.
+    function emit(this: Server, event: string | symbol, req?: IncomingMessage, res?: ServerResponse) {
+      let state: ServerState | undefined;
+      let token: ContextToken = NOT_ENTERED;
+      if (event === 'request' && kit.active && req != null && res != null) {
+        const started = startIncoming(kit, config, scheme, req, res);
+        if (started instanceof ServerState) {
+          state = started;
+          token = enterContext(started.ctx);
+        } else if (started !== undefined) {
+          token = enterContext(started);
+        }
+      }
+      try {
+        return original.apply(this, arguments as unknown as unknown[]);
+      } catch (err) {
+        if (state !== undefined) {
+          // The handler threw synchronously: record it; the host sees the same error.
+          recordError(state.span, err);
+          state.errorRecorded = true;
+          endServerSpan(state, res!, false);
+        }
+        throw err;
+      } finally {
+        if (token !== NOT_ENTERED) restoreContext(token);
+      }
     };
 }
 
-function traceIncoming(
+/**
+ * Starts the server span of an incoming request and returns its state (the handler runs
+ * in `state.ctx`), a suppressed context for ignored paths, or undefined to run the
+ * handler as is.
+ */
+function startIncoming(
   kit: InstrumentationKit,
   config: HttpConfig,
   scheme: string,
-  original: AnyFunction,
-  server: Server,
-  args: IArguments,
-): unknown {
-  const req = args[1] as IncomingMessage;
-  const res = args[2] as ServerResponse;
+  req: IncomingMessage,
+  res: ServerResponse,
+): ServerState | Context | undefined {
   const active = activeContext();
-  if (isTracingSuppressed(active) || req == null || res == null) return original.apply(server, args as unknown as unknown[]);
-
-  let state: ServerState;
+  if (isTracingSuppressed(active)) return undefined;
   try {
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
-    if (isIgnoredPath(config, path)) {
-      // Health checks: no span, and nothing the handler calls is traced either.
-      return runInContext(suppressTracing(active), applyFunction, original, server, args);
-    }
+    // Health checks: no span, and nothing the handler calls is traced either.
+    if (isIgnoredPath(config, path)) return suppressTracing(active);
     const headers = req.headers;
     const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt);
     if (config.serverRequestHeaders.length > 0) serverRequestHeaderAttributes(attributes, headers, config.serverRequestHeaders);
@@ -59,24 +88,15 @@ function traceIncoming(
     // context makes the contexts derived from it (span, baggage) one small object each.
     const parent = propagation.extract(EMPTY_CONTEXT, headers);
     const nameMethod = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
-    const span = kit.tracer.startSpan(nameMethod, { kind: SpanKind.SERVER, attributes }, parent);
-    state = new ServerState(kit, config, span, trace.setSpan(parent, span), nameMethod);
+    const span = kit.startSpan(nameMethod, SpanKind.SERVER, attributes, parent);
+    const state = new ServerState(kit, config, span, trace.setSpan(parent, span), nameMethod);
     (req as WithState)[STATE] = state;
     (res as WithState)[STATE] = state;
     attachServerSpan(req, state);
+    return state;
   } catch (err) {
     kit.fail(err, 'server request');
-    return original.apply(server, args as unknown as unknown[]);
-  }
-
-  try {
-    return runInContext(state.ctx, applyFunction, original, server, args);
-  } catch (err) {
-    // The handler threw synchronously: record it; the host sees the same error.
-    recordError(state.span, err);
-    state.errorRecorded = true;
-    endServerSpan(state, res, false);
-    throw err;
+    return undefined;
   }
 }
 

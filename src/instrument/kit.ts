@@ -1,6 +1,7 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanKind, TimeInput, Tracer } from '@opentelemetry/api';
 import { noopTracer, registeredTracer } from '../api-globals';
 import { diag, describeError } from '../diag';
+import { Tracer as SdkTracer } from '../sdk/tracer';
 import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
 
 /** Scope name prefix of every tracer the kit hands out. */
@@ -16,6 +17,8 @@ export class InstrumentationKit {
   readonly name: string;
   readonly version: string | undefined;
   #tracer: Tracer | undefined;
+  /** The cached tracer when it is this agent's own (it can keep handed-over attributes). */
+  #own: SdkTracer | undefined;
 
   constructor(name: string, version?: string) {
     this.name = name;
@@ -30,7 +33,19 @@ export class InstrumentationKit {
     // Before the SDK registers there is nothing to pin: a no-op now, the real one later.
     if (t === undefined) return noopTracer(SCOPE_PREFIX + this.name, this.version);
     this.#tracer = t;
+    if (t instanceof SdkTracer) this.#own = t;
     return t;
+  }
+
+  /**
+   * Starts a span of this instrumentation as a child of `parent`. `attributes` is handed
+   * over: a fresh object the caller no longer changes, which the span keeps as its own
+   * instead of copying (the tracer of another SDK gets it as a normal option).
+   */
+  startSpan(name: string, kind: SpanKind, attributes: Attributes | undefined, parent: Context, startTime?: TimeInput): Span {
+    const own = this.#own;
+    if (own !== undefined) return own.startSpanOwning(name, kind, attributes, parent, startTime);
+    return this.tracer.startSpan(name, { kind, attributes, startTime }, parent);
   }
 
   /** `wrap` from wrap.ts (never throws, refuses double wraps). */

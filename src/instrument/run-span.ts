@@ -1,4 +1,4 @@
-import { trace, SpanStatusCode, type Attributes, type Context, type Span, type SpanKind } from '@opentelemetry/api';
+import { trace, SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { context } from '../api-globals';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_OTHER } from './semconv';
 import type { InstrumentationKit } from './kit';
@@ -7,6 +7,7 @@ import type { InstrumentationKit } from './kit';
 export interface SpanSpec<R = unknown> {
   readonly name: string;
   readonly kind?: SpanKind;
+  /** Handed over to the span, which keeps this object: build a fresh one per span. */
   readonly attributes?: Attributes;
   /** Sets result attributes / status from the operation's result (errors are handled). */
   readonly onEnd?: (span: Span, result: R) => void;
@@ -14,7 +15,7 @@ export interface SpanSpec<R = unknown> {
 
 /** Starts a span for `spec` as a child of `parent` (default: the active context). */
 export function startSpan(kit: InstrumentationKit, spec: SpanSpec<never>, parent: Context = context.active()): Span {
-  return kit.tracer.startSpan(spec.name, { kind: spec.kind, attributes: spec.attributes }, parent);
+  return kit.startSpan(spec.name, spec.kind ?? SpanKind.INTERNAL, spec.attributes, parent);
 }
 
 /**
@@ -28,7 +29,7 @@ export function runSpan<R>(
   fn: (span: Span) => R,
   parent: Context = context.active(),
 ): R {
-  const span = kit.tracer.startSpan(spec.name, { kind: spec.kind, attributes: spec.attributes }, parent);
+  const span = kit.startSpan(spec.name, spec.kind ?? SpanKind.INTERNAL, spec.attributes, parent);
   let result: R;
   try {
     result = context.with(trace.setSpan(parent, span), fn, undefined, span);

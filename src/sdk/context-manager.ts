@@ -86,6 +86,10 @@ class ChainContext implements Context {
   }
 }
 
+/** What `enterContext` returns when it changed nothing (so `restoreContext` does nothing). */
+export const NOT_ENTERED: unique symbol = Symbol('waymark.notEntered');
+export type ContextToken = Context | undefined | typeof NOT_ENTERED;
+
 /**
  * An empty context of the agent's own, cheaper to derive from than the API's
  * ROOT_CONTEXT. Instrumentations start request contexts from it (e.g. extracting incoming
@@ -123,6 +127,25 @@ export class AsyncLocalStorageContextManager implements ContextManager {
     if (typeof target === 'function') return this.#bindFunction(ctx, target as unknown as Listener) as T;
     if (target instanceof EventEmitter) return this.#bindEmitter(ctx, target) as T;
     return target;
+  }
+
+  /**
+   * Makes `ctx` current where the caller runs and returns what was current, for
+   * `restore`. Together they do what `als.run()` does on Node 20 (set the store on the
+   * current async resource, put the old one back), without its callback and rest array:
+   * wrappers on hot paths use them around one `original.apply(this, arguments)`, which V8
+   * can then forward without materializing `arguments`.
+   */
+  enter(ctx: Context): ContextToken {
+    const prev = this.#als.getStore();
+    if (prev === ctx) return NOT_ENTERED;
+    this.#als.enterWith(ctx);
+    return prev;
+  }
+
+  /** Puts back what `enter` returned. */
+  restore(prev: Context | undefined): void {
+    this.#als.enterWith(prev as Context);
   }
 
   enable(): this {
@@ -184,4 +207,21 @@ export function activeContext(): Context {
 export function runInContext<A, B, C, R>(ctx: Context, fn: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R {
   const m = ownManager();
   return m !== undefined ? m.run3(ctx, fn, a, b, c) : apiContext.with(ctx, fn, undefined, a, b, c);
+}
+
+
+/**
+ * Makes `ctx` current until `restoreContext(token)`, which must run in a `finally` of
+ * the same synchronous call. Nothing changes when `ctx` is current already, or when
+ * another context manager has replaced ours (that manager then decides what is current).
+ */
+export function enterContext(ctx: Context): ContextToken {
+  const m = ownManager();
+  return m === undefined ? NOT_ENTERED : m.enter(ctx);
+}
+
+/** Undoes `enterContext`. */
+export function restoreContext(token: ContextToken): void {
+  if (token === NOT_ENTERED) return;
+  ownManager()?.restore(token);
 }

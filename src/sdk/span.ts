@@ -32,6 +32,8 @@ export interface SpanSink {
 const NO_EVENTS: SpanEventRecord[] = Object.freeze([]) as unknown as SpanEventRecord[];
 const NO_LINKS: SpanLinkRecord[] = Object.freeze([]) as unknown as SpanLinkRecord[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
+// Shared until the first attribute: a span given its attributes at start keeps that object.
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
 /**
  * A recording, sampled span. It is its own export record (implements SpanRecord), so
@@ -43,7 +45,7 @@ export class Span extends SpanIdentity implements ApiSpan, SpanRecord {
   readonly kind: SpanKind;
   readonly startTime: number;
   endTime = -1;
-  attributes: Attributes = {};
+  attributes: Attributes = NO_ATTRIBUTES;
   droppedAttributesCount = 0;
   events: SpanEventRecord[] = NO_EVENTS;
   droppedEventsCount = 0;
@@ -78,7 +80,8 @@ export class Span extends SpanIdentity implements ApiSpan, SpanRecord {
 
   setAttribute(key: string, value: AttributeValue): this {
     if (this.endTime !== -1 || key === '' || !isAttributeValue(value)) return this;
-    const attrs = this.attributes;
+    let attrs = this.attributes;
+    if (attrs === NO_ATTRIBUTES) attrs = this.attributes = {};
     if (!(key in attrs)) {
       if (this.#attributeCount >= this.#limits.attributeCountLimit) {
         this.droppedAttributesCount++;
@@ -94,28 +97,36 @@ export class Span extends SpanIdentity implements ApiSpan, SpanRecord {
   /**
    * The attributes given at start, into a span that has none yet: one loop, no
    * per-key `in` check (for-in never yields a key twice) and no setAttribute call per key.
-   * Same outcome as setAttributes on a fresh span.
+   * Same outcome as setAttributes on a fresh span. With `adopt`, the span keeps the given
+   * object itself, checked and limited in place: for instrumentations that build a fresh
+   * object per span and hand it over (no copy, no second object per span).
    */
-  initialAttributes(attributes: Attributes): void {
+  initialAttributes(attributes: Attributes, adopt: boolean): void {
     if (this.#attributeCount !== 0) {
       this.setAttributes(attributes);
       return;
     }
-    const attrs = this.attributes;
+    const attrs: Attributes = adopt ? attributes : {};
     const limits = this.#limits;
     const countLimit = limits.attributeCountLimit;
     const lengthLimit = limits.attributeValueLengthLimit;
     let n = 0;
     for (const key in attributes) {
       const value = attributes[key];
-      if (key === '' || !isAttributeValue(value)) continue;
+      if (key === '' || !isAttributeValue(value)) {
+        if (adopt) delete attrs[key];
+        continue;
+      }
       if (n >= countLimit) {
         this.droppedAttributesCount++;
+        if (adopt) delete attrs[key];
         continue;
       }
       n++;
-      attrs[key] = lengthLimit === Infinity ? value : truncateValue(value, lengthLimit);
+      if (lengthLimit !== Infinity) attrs[key] = truncateValue(value, lengthLimit);
+      else if (!adopt) attrs[key] = value;
     }
+    this.attributes = attrs;
     this.#attributeCount = n;
   }
 

@@ -8,6 +8,8 @@ import {
   type SpanOptions,
   type Tracer as ApiTracer,
   type TraceState,
+  type Attributes,
+  type TimeInput,
 } from '@opentelemetry/api';
 import { context as apiContext } from '../api-globals';
 import type { SpanLimits } from '../config';
@@ -54,13 +56,37 @@ export class Tracer implements ApiTracer {
   }
 
   startSpan(name: string, options?: SpanOptions, ctx: Context = activeContext()): ApiSpan {
+    if (options === undefined) return this.#start(name, SpanKind.INTERNAL, undefined, false, undefined, false, ctx);
+    const span = this.#start(name, options.kind ?? SpanKind.INTERNAL, options.attributes, false, options.startTime, options.root === true, ctx);
+    if (options.links !== undefined && span instanceof Span) span.addLinks(options.links);
+    return span;
+  }
+
+  /**
+   * startSpan for the agent's instrumentations (through the kit): the span keeps
+   * `attributes`, a fresh object the caller hands over and no longer changes, instead of
+   * copying it, and no options object is needed.
+   */
+  startSpanOwning(name: string, kind: SpanKind, attributes: Attributes | undefined, ctx: Context, startTime?: TimeInput): ApiSpan {
+    return this.#start(name, kind, attributes, true, startTime, false, ctx);
+  }
+
+  #start(
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes | undefined,
+    owned: boolean,
+    startTime: TimeInput | undefined,
+    root: boolean,
+    ctx: Context,
+  ): ApiSpan {
     if (isTracingSuppressed(ctx)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
     let traceId: TraceId | undefined;
     let local: SpanIdentity | undefined;
     let remote: SpanContext | undefined;
     let traceState: TraceState | undefined;
     let parentSampled: boolean | undefined;
-    const parentSpan = options?.root ? undefined : trace.getSpan(ctx);
+    const parentSpan = root ? undefined : trace.getSpan(ctx);
     if (parentSpan instanceof SpanIdentity) {
       // A span of ours: continue its trace from the words, no hex needed.
       local = parentSpan;
@@ -101,13 +127,10 @@ export class Tracer implements ApiTracer {
       local,
       remote,
       String(name),
-      options?.kind ?? SpanKind.INTERNAL,
-      options?.startTime,
+      kind,
+      startTime,
     );
-    if (options !== undefined) {
-      if (options.attributes !== undefined) span.initialAttributes(options.attributes);
-      if (options.links !== undefined) span.addLinks(options.links);
-    }
+    if (attributes !== undefined && attributes !== null) span.initialAttributes(attributes, owned);
     return span;
   }
 

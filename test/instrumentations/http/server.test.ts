@@ -160,3 +160,58 @@ describe('context inside handlers', () => {
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
   });
 });
+
+describe('the emit wrappers hand calls through unchanged', () => {
+  /** A request/response pair for a server's 'request' event, without a socket connection. */
+  function pair() {
+    const net = nodeRequire('node:net') as typeof import('node:net');
+    const req = new http.IncomingMessage(new net.Socket());
+    req.method = 'GET';
+    req.url = '/direct';
+    req.headers = { host: 'example.test' };
+    return { req, res: new http.ServerResponse(req) };
+  }
+
+  it('a synchronous throw of the handler reaches the emitter as is, recorded on the ended span', async () => {
+    const direct = http.createServer();
+    const boom = new Error('handler broke');
+    direct.on('request', () => {
+      throw boom;
+    });
+    const { req, res } = pair();
+    const before = context.active();
+    expect(() => direct.emit('request', req, res)).toThrow(boom);
+    expect(context.active()).toBe(before); // the request's context did not leak out
+    const spans = await waitForSpans(agent, (s) => servers(s).length === 1);
+    const span = servers(spans)[0]!;
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.events.map((e) => e.name)).toEqual(['exception']);
+  });
+
+  it('events of a traced response get all their arguments, in the request context, and errors of listeners', async () => {
+    const direct = http.createServer();
+    let requestSpanId: string | undefined;
+    const seen: unknown[] = [];
+    let res: Http.ServerResponse | undefined;
+    direct.on('request', (_req: unknown, r: Http.ServerResponse) => {
+      requestSpanId = trace.getSpan(context.active())?.spanContext().spanId;
+      res = r;
+    });
+    const p = pair();
+    direct.emit('request', p.req, p.res);
+    expect(requestSpanId).toBeDefined();
+    const outside = context.active();
+    res!.on('custom', function (this: unknown, ...args: unknown[]) {
+      seen.push(this === res, args, trace.getSpan(context.active())?.spanContext().spanId);
+    });
+    expect(res!.emit('custom', 1, 'two', undefined, null, 5)).toBe(true);
+    expect(seen).toEqual([true, [1, 'two', undefined, null, 5], requestSpanId]);
+    const err = new Error('listener broke');
+    res!.on('fails', () => {
+      throw err;
+    });
+    expect(() => res!.emit('fails')).toThrow(err);
+    expect(context.active()).toBe(outside);
+    expect(res!.emit('nobody-listens', 1)).toBe(false);
+  });
+});

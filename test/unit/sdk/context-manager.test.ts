@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { createContextKey, ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { AsyncLocalStorageContextManager } from '../../../src/sdk/context-manager';
+import { AsyncLocalStorageContextManager, NOT_ENTERED } from '../../../src/sdk/context-manager';
 
 const KEY = createContextKey('test');
 const ctxWith = (v: string) => ROOT_CONTEXT.setValue(KEY, v);
@@ -53,5 +53,30 @@ describe('AsyncLocalStorageContextManager', () => {
     ee.emit('x');
     expect(seen).toEqual(['ee']);
     expect(ee.listenerCount('x')).toBe(0);
+  });
+
+  it('enter/restore scope a context around a synchronous call, as with() does, also when it throws', async () => {
+    const outer = ctxWith('outer');
+    const inner = ctxWith('inner');
+    await cm.with(outer, async () => {
+      const token = cm.enter(inner);
+      let later: Promise<unknown> | undefined;
+      try {
+        expect(cm.active()).toBe(inner);
+        // What is scheduled inside sees the entered context, as under with().
+        later = new Promise((r) => setImmediate(() => r(cm.active())));
+        throw new Error('boom');
+      } catch {
+        // the caller's error, untouched
+      } finally {
+        cm.restore(token as never);
+      }
+      expect(cm.active()).toBe(outer);
+      expect(await later).toBe(inner);
+      // Entering the current context changes nothing and restores nothing.
+      expect(cm.enter(outer)).toBe(NOT_ENTERED);
+      expect(cm.active()).toBe(outer);
+    });
+    expect(cm.active()).toBe(ROOT_CONTEXT);
   });
 });

@@ -106,6 +106,30 @@ describe('Tracer and Span', () => {
     expect(given).toEqual({ '': 'empty key', bad: { nested: 1 }, a: 1, mixed: [1, 'two'], b: 'x', c: true }); // not adopted
   });
 
+  it('keeps attributes handed over by an instrumentation, validated and limited in place', () => {
+    const { tracer, ended } = setup({ OTEL_ATTRIBUTE_COUNT_LIMIT: '2', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '3' });
+    const given = { '': 'empty key', bad: { nested: 1 } as never, a: 'abcdef', b: ['12345'], c: true };
+    const span = tracer.startSpanOwning('s', SpanKind.SERVER, given, ROOT_CONTEXT);
+    span.setAttribute('a', 'xyzzy'); // existing key still updates (and is truncated)
+    span.setAttribute('d', 4); // over the count: dropped
+    span.end();
+    expect(ended[0]!.attributes).toBe(given); // the same object, no copy
+    expect(ended[0]!.attributes).toEqual({ a: 'xyz', b: ['123'] });
+    expect(ended[0]!.droppedAttributesCount).toBe(2);
+    expect(ended[0]!.kind).toBe(SpanKind.SERVER);
+  });
+
+  it('gives each span its own attributes: spans started without any never share one', () => {
+    const { tracer, ended } = setup();
+    const a = tracer.startSpan('a', undefined, ROOT_CONTEXT);
+    const b = tracer.startSpan('b', { kind: SpanKind.CLIENT }, ROOT_CONTEXT);
+    const c = tracer.startSpanOwning('c', SpanKind.INTERNAL, undefined, ROOT_CONTEXT);
+    a.setAttribute('only', 'a');
+    c.setAttributes({ only: 'c' });
+    for (const s of [a, b, c]) s.end();
+    expect(ended.map((s) => s.attributes)).toEqual([{ only: 'a' }, {}, { only: 'c' }]);
+  });
+
   it('records events, links, exceptions and limits them', () => {
     const { tracer, ended } = setup({ OTEL_SPAN_EVENT_COUNT_LIMIT: '2', OTEL_SPAN_LINK_COUNT_LIMIT: '1' });
     const span = tracer.startSpan('s', { links: [{ context: remoteParent(1), attributes: { k: 'v' } }] }, ROOT_CONTEXT);
