@@ -31,13 +31,14 @@ const n1 = (kind) => Number(process.env.N1 || (inbound(kind) ? 2000 : 500));
 const n2 = (kind) => Number(process.env.N2 || (inbound(kind) ? 6000 : 2500));
 const warmUp = (kind) => process.env.WARMUP || (inbound(kind) ? '10000' : '1500');
 const kinds = process.argv.slice(2).length ? process.argv.slice(2) : ['http', 'fetch', 'pg'];
+// Preload arguments of each variant, by kind.
 const VARIANTS = {
-  none: [],
+  none: () => [],
   // For outbound calls a store entered at startup; for inbound requests one run() per
-  // request (bench/preload-als-only.js), as a server agent does.
-  'als-only': ['--require', path.join(ROOT, 'bench/preload-als-context.js')],
-  'waymark-noexp': ['--require', path.join(ROOT, 'register.js')],
-  ...(process.env.BASELINE ? { baseline: ['--require', path.resolve(process.env.BASELINE)] } : {}),
+  // request, as a server agent does.
+  'als-only': (kind) => ['--require', path.join(ROOT, inbound(kind) ? 'bench/preload-als-only.js' : 'bench/preload-als-context.js')],
+  'waymark-noexp': () => ['--require', path.join(ROOT, 'register.js')],
+  ...(process.env.BASELINE ? { baseline: () => ['--require', path.resolve(process.env.BASELINE)] } : {}),
 };
 
 /** Instructions of one whole run of `calls` calls. */
@@ -61,8 +62,7 @@ for (const kind of kinds) {
   const N1 = n1(kind);
   const N2 = n2(kind);
   for (const [name, preload] of Object.entries(VARIANTS)) {
-    const p = name === 'als-only' && inbound(kind) ? ['--require', path.join(ROOT, 'bench/preload-als-only.js')] : preload;
-    const [a, b] = await Promise.all([instructions(p, kind, N1), instructions(p, kind, N2)]);
+    const [a, b] = await Promise.all([instructions(preload(kind), kind, N1), instructions(preload(kind), kind, N2)]);
     table[name] = { 'instructions/call': Math.round((b - a) / (N2 - N1)) };
   }
   const base = table.none['instructions/call'];

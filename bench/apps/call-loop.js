@@ -3,8 +3,8 @@
 // process, so each iteration also serves one request) or a `pg` query (PostgreSQL at
 // 127.0.0.1:5432); or one inbound request at a time to a Fastify or Express hello-world in
 // this process (`fastify-in`, `express-in`), sent over a raw keep-alive socket so that only
-// the server side is instrumented. Prints the process CPU per call after a warm-up long enough for the
-// JIT to settle (short runs mostly measure compilation of the agent's code).
+// the server side is instrumented. Prints the process CPU per call after a warm-up long
+// enough for the JIT to settle (short runs mostly measure compilation of the agent's code).
 //   node [--require waymark/register.js] bench/apps/call-loop.js fetch|http|pg|fastify-in|express-in [calls] [warm-up]
 const http = require('node:http');
 const net = require('node:net');

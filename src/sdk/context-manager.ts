@@ -209,7 +209,6 @@ export function runInContext<A, B, C, R>(ctx: Context, fn: (a: A, b: B, c: C) =>
   return m !== undefined ? m.run3(ctx, fn, a, b, c) : apiContext.with(ctx, fn, undefined, a, b, c);
 }
 
-
 /**
  * Makes `ctx` current until `restoreContext(token)`, which must run in a `finally` of
  * the same synchronous call. Nothing changes when `ctx` is current already, or when
