@@ -1,5 +1,6 @@
 // Where an agent's per-request cost goes, in steps, measured as server CPU per request
-// (µs, from /proc) under the same closed-loop load, in alternating rounds:
+// (µs, from /proc; all threads, and the part off the main thread) under the same
+// closed-loop load, in alternating rounds:
 //   none          no agent
 //   hook-only     an async_hooks init hook that does nothing (bench/preload-async-hook-only.js)
 //   als-only      an AsyncLocalStorage context per request and nothing else: the floor of
@@ -47,11 +48,17 @@ if (process.env.ONLY) for (const name of Object.keys(VARIANTS)) if (name !== 'no
 
 const receiver = await startCountingReceiver();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** utime + stime of a process, in µs. */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+/** utime + stime of a process or thread (`/proc/<pid>/task/<tid>/stat`), in µs. */
+function cpuMicros(statFile) {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
+/**
+ * CPU of the whole process and of its main thread. The rest is V8's helper threads
+ * (parallel scavenges, concurrent marking, compilation) and libuv's pool: on the one core
+ * the server is pinned to, they take turns with the main thread.
+ */
+const cpu = (pid) => ({ all: cpuMicros(`/proc/${pid}/stat`), main: cpuMicros(`/proc/${pid}/task/${pid}/stat`) });
 const RATE = Number(process.env.RATE || 0);
 const wrk = async (port, seconds) =>
   (await promisify(execFile)('taskset', ['-c', '1', 'wrk', '-t1', '-c32', `-d${seconds}s`, `http://127.0.0.1:${port}${urlPath}`])).stdout;
@@ -71,7 +78,7 @@ async function measure(name) {
   await wrk(port, 2);
   await sleep(200);
   receiver.reset();
-  const before = cpuMicros(child.pid);
+  const before = cpu(child.pid);
   let requests;
   let rps;
   if (RATE > 0) {
@@ -83,11 +90,13 @@ async function measure(name) {
     requests = Number(/(\d+) requests in/.exec(out)[1]);
     rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)[1]);
   }
-  const used = cpuMicros(child.pid) - before;
+  const after = cpu(child.pid);
+  const used = after.all - before.all;
+  const offMain = used - (after.main - before.main);
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
-  return { rps, usPerRequest: used / requests, spansPerRequest: receiver.counts().spans / requests };
+  return { rps, usPerRequest: used / requests, offMainPerRequest: offMain / requests, spansPerRequest: receiver.counts().spans / requests };
 }
 
 const results = Object.fromEntries(Object.keys(VARIANTS).map((k) => [k, []]));
@@ -96,7 +105,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const name of round % 2 ? names.reverse() : names) {
     const r = await measure(name);
     results[name].push(r);
-    console.error(`${name} r${round}: ${r.rps.toFixed(0)} req/s, ${r.usPerRequest.toFixed(1)} µs CPU/request, ${r.spansPerRequest.toFixed(2)} spans/request`);
+    console.error(`${name} r${round}: ${r.rps.toFixed(0)} req/s, ${r.usPerRequest.toFixed(1)} µs CPU/request (${r.offMainPerRequest.toFixed(1)} off the main thread), ${r.spansPerRequest.toFixed(2)} spans/request`);
   }
 }
 await receiver.close();
@@ -112,6 +121,7 @@ for (const [name, rows] of Object.entries(results)) {
     // For the baseline, the step is its difference from this build (positive: it costs more).
     'step +µs': +(us - previous).toFixed(1),
     'total +µs': +(us - base).toFixed(1),
+    'off main thread µs': +median(rows.map((r) => r.offMainPerRequest)).toFixed(1),
     'throughput ratio': +(median(rows.map((r) => r.rps)) / baseRps).toFixed(3),
   };
   previous = us;

@@ -3,9 +3,11 @@
 // process, so each iteration also serves one request) or a `pg` query (PostgreSQL at
 // 127.0.0.1:5432); or one inbound request at a time to a Fastify or Express hello-world in
 // this process (`fastify-in`, `express-in`), sent over a raw keep-alive socket so that only
-// the server side is instrumented. Prints the process CPU per call after a warm-up long
-// enough for the JIT to settle (short runs mostly measure compilation of the agent's code).
-//   node [--require waymark/register.js] bench/apps/call-loop.js fetch|http|pg|fastify-in|express-in [calls] [warm-up]
+// the server side is instrumented; `users-in` is the route of bench/apps/express-fetch-pg.js
+// (one fetch and two pg queries per request). Prints the process CPU per call after a
+// warm-up long enough for the JIT to settle (short runs mostly measure compilation of the
+// agent's code).
+//   node [--require waymark/register.js] bench/apps/call-loop.js fetch|http|pg|fastify-in|express-in|users-in [calls] [warm-up]
 const http = require('node:http');
 const net = require('node:net');
 
@@ -18,7 +20,9 @@ upstream.listen(0, '127.0.0.1', async () => {
   const url = `http://127.0.0.1:${upstream.address().port}/flags`;
   let call;
   if (kind === 'fastify-in' || kind === 'express-in') {
-    call = await inboundCaller(kind === 'fastify-in' ? await fastifyServer() : await expressServer());
+    call = await inboundCallers(kind === 'fastify-in' ? await fastifyServer() : await expressServer(), '/hello/world', 'hello world');
+  } else if (kind === 'users-in') {
+    call = await inboundCallers(await usersServer(url), '/users/7', '"flags":{"ok":true}}');
   } else if (kind === 'fetch') {
     call = async () => (await fetch(url)).json();
   } else if (kind === 'pg') {
@@ -46,6 +50,7 @@ async function fastifyServer() {
   const app = require('fastify')();
   app.get('/hello/:name', async (req) => `hello ${req.params.name}`);
   await app.listen({ port: 0, host: '127.0.0.1' });
+  noIdleTimeout(app.server);
   return app.server.address().port;
 }
 
@@ -55,20 +60,65 @@ function expressServer() {
   app.get('/hello/:name', (req, res) => res.send(`hello ${req.params.name}`));
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    noIdleTimeout(server);
   });
 }
 
-/** One GET at a time over one raw keep-alive socket; resolves when a whole response is in. */
-function inboundCaller(port) {
-  const request = Buffer.from('GET /hello/world HTTP/1.1\r\nHost: localhost\r\n\r\n');
+/** Port of the route of bench/apps/express-fetch-pg.js (fetch to `upstreamUrl`, two pg queries). */
+function usersServer(upstreamUrl) {
+  const app = require('./users-app').usersApp(upstreamUrl);
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    noIdleTimeout(server);
+  });
+}
+
+/**
+ * With several requests in flight (CONCURRENCY) under valgrind, a socket whose request is
+ * done can wait for the others longer than the default 5 s keep-alive timeout: keep idle
+ * sockets open then. Only then: the timeouts cost instructions on every request, and one
+ * request at a time should measure the apps as they are.
+ */
+function noIdleTimeout(server) {
+  if (Number(process.env.CONCURRENCY || 1) === 1) return;
+  server.keepAliveTimeout = 0;
+  server.requestTimeout = 0;
+  server.headersTimeout = 0;
+}
+
+/**
+ * CONCURRENCY=n (default 1): a call is one request on each of n sockets at once, so n
+ * requests are in flight, as under a load generator (count per call / n per request).
+ */
+async function inboundCallers(port, path, bodyEnd) {
+  // One request on a socket of its own first. An agent's AsyncLocalStorage turns its hooks
+  // on at the first request, and a server under load keeps accepting connections after
+  // that: the measured sockets then arrive with the hooks on, as they would, so their
+  // handle types reach the hooks' inline caches (with 5 or more resource types, the store
+  // of every async resource's context goes megamorphic).
+  const first = await inboundCaller(port, path, bodyEnd);
+  await first();
+  first.socket.destroy();
+  const n = Number(process.env.CONCURRENCY || 1);
+  if (n === 1) return inboundCaller(port, path, bodyEnd);
+  const callers = await Promise.all(Array.from({ length: n }, () => inboundCaller(port, path, bodyEnd)));
+  return () => Promise.all(callers.map((c) => c()));
+}
+
+/**
+ * One GET of `path` at a time over one raw keep-alive socket; resolves when a whole
+ * response is in (its body ends with `bodyEnd`).
+ */
+function inboundCaller(port, path, bodyEnd) {
+  const request = Buffer.from(`GET ${path} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
   return new Promise((resolveSocket) => {
     const socket = net.connect(port, '127.0.0.1', () => resolveSocket(call));
     let pending = null;
     let seen = '';
     socket.on('data', (chunk) => {
       seen += chunk.latin1Slice(0, chunk.length);
-      // Both apps answer with a Content-Length body ending in "hello world".
-      if (seen.endsWith('hello world')) {
+      // Every app here answers with a Content-Length body ending in `bodyEnd`.
+      if (seen.endsWith(bodyEnd)) {
         seen = '';
         const done = pending;
         pending = null;
@@ -81,5 +131,6 @@ function inboundCaller(port) {
         socket.write(request);
       });
     }
+    call.socket = socket;
   });
 }
