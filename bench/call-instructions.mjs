@@ -2,8 +2,9 @@
 // Fastify or Express hello-world (fastify-in, express-in) or to the fetch + 2 pg route of
 // bench/apps/express-fetch-pg.js (users-in), counted by valgrind, for no agent, an
 // AsyncLocalStorage context only, Waymark without export, Waymark exporting every span to a
-// counting receiver in this process (and optionally a second Waymark build). Counts do not depend on what else the machine runs, so changes
-// of a few percent show that CPU-time runs on this shared 2-core machine cannot resolve.
+// counting receiver in this process (and optionally a second Waymark build). Counts do not
+// depend on what else the machine runs, so changes of a few percent show that CPU-time runs
+// on this shared 2-core machine cannot resolve.
 //
 // Each variant runs bench/apps/call-loop.js twice under `valgrind --tool=callgrind`, with
 // N1 and N2 calls after the same warm-up; (instructions(N2) - instructions(N1)) / (N2 - N1)
@@ -32,8 +33,9 @@ import { startCountingReceiver } from './counting-receiver.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const inbound = (kind) => kind.endsWith('-in');
-// N2 - N1 is a multiple of 2048 calls: with export on, every kind leaves the same number of
-// spans in the queue for the exit flush (batches of 512, 1, 2 or 4 spans per call).
+// N2 - N1 is a multiple of 512 calls (the default batch size): with export on, both runs
+// then leave the same number of spans in the queue for the exit flush, whatever the number
+// of spans per call.
 const n1 = (kind) => Number(process.env.N1 || (inbound(kind) ? 2000 : 500));
 const n2 = (kind) => Number(process.env.N2 || (inbound(kind) ? 6096 : 2548));
 const warmUp = (kind) => process.env.WARMUP || (inbound(kind) ? '10000' : '1500');

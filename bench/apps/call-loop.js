@@ -14,6 +14,8 @@ const net = require('node:net');
 const kind = process.argv[2] || 'http';
 const calls = Number(process.argv[3] || 8000);
 const warmUp = Number(process.argv[4] || 3000);
+// Inbound kinds: requests in flight per call (see inboundCallers).
+const CONCURRENCY = Number(process.env.CONCURRENCY || 1);
 
 const upstream = http.createServer((req, res) => res.end('{"ok":true}'));
 upstream.listen(0, '127.0.0.1', async () => {
@@ -80,7 +82,7 @@ function usersServer(upstreamUrl) {
  * request at a time should measure the apps as they are.
  */
 function noIdleTimeout(server) {
-  if (Number(process.env.CONCURRENCY || 1) === 1) return;
+  if (CONCURRENCY === 1) return;
   server.keepAliveTimeout = 0;
   server.requestTimeout = 0;
   server.headersTimeout = 0;
@@ -99,9 +101,8 @@ async function inboundCallers(port, path, bodyEnd) {
   const first = await inboundCaller(port, path, bodyEnd);
   await first();
   first.socket.destroy();
-  const n = Number(process.env.CONCURRENCY || 1);
-  if (n === 1) return inboundCaller(port, path, bodyEnd);
-  const callers = await Promise.all(Array.from({ length: n }, () => inboundCaller(port, path, bodyEnd)));
+  if (CONCURRENCY === 1) return inboundCaller(port, path, bodyEnd);
+  const callers = await Promise.all(Array.from({ length: CONCURRENCY }, () => inboundCaller(port, path, bodyEnd)));
   return () => Promise.all(callers.map((c) => c()));
 }
 
