@@ -1,6 +1,6 @@
 // Throughput, latency, memory and startup of HTTP apps under no agent, Waymark and the
 // OpenTelemetry Node agent (and dd-trace if installed), measured side by side in
-// alternating rounds in one session. Every request is sampled and exported to a local
+// alternating rounds in one run. Every request is sampled and exported to a local
 // counting receiver. Server pinned to CPU 0, load generator (wrk) and receiver to CPU 1.
 //
 // Two load phases per server: closed loop at saturation (wrk -c32: throughput, and latency

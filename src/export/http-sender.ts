@@ -30,9 +30,9 @@ const RETRYABLE_CODES = new Set([
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 // Level 1 costs about 40% of the default level's CPU for nearly the same size on span
-// batches (PERF-FACTS §8: 3.8 vs 9.3 µs per KB, 25.3 vs 24.8 KB for a 156 KB batch): random
-// ids dominate and do not compress at any level. The async form keeps that work off the
-// application's event loop.
+// batches (measured on Node 20: 3.8 vs 9.3 µs CPU per KB, 25.3 vs 24.8 KB for a 156 KB
+// batch of 512 spans): random ids dominate and do not compress at any level. The async form
+// keeps that work off the application's event loop.
 const GZIP_LEVEL = 1;
 
 /** Options of an HttpSender; `timeoutMs` bounds a whole send, retries included. */
@@ -117,7 +117,8 @@ export class HttpSender {
     this.#gzip = options.compression === 'gzip';
     const headers: Record<string, string> = { ...sendableHeaders(options.headers), 'Content-Type': options.contentType };
     if (this.#gzip) headers['Content-Encoding'] = 'gzip';
-    // Keep-alive (PERF-FACTS §9: a reused connection is most of the saving over fetch); idle
+    // Keep-alive (on Node 20, `http.request` over a reused connection cost ~0.5 µs of client
+    // CPU per span of a 512-span batch, global fetch ~3.1 µs); idle
     // connections are unreferenced, so an idle exporter never keeps the process alive.
     this.#client = new Http1Client({ url: new URL(options.url), headers });
     this.#timeoutMs = options.timeoutMs;

@@ -4,10 +4,11 @@ import type * as crypto from 'node:crypto';
  * Ids from a pooled CSPRNG, kept as 32-bit words until someone needs hex.
  *
  * One `randomFillSync` of 16 KB serves ~680 spans, so an id costs two array reads instead
- * of a system call (PERF-FACTS §2; measured here: 2.7 ns per word for a 4 KB fill, 1.2 ns
- * for 16 KB, where the per-call overhead stops dominating). Most spans (leaf spans: queries, outbound calls) never
- * need their ids as hex before export, and export writes bytes from the words directly,
- * so the hex conversion (~150 ns per id) is done lazily, at most once, and often never.
+ * of a system call (~3.4 µs per id with `crypto.randomBytes`; the fill costs 2.7 ns per word
+ * for 4 KB, 1.2 ns for 16 KB, where the per-call overhead stops dominating). Most spans
+ * (leaf spans: queries, outbound calls) never need their ids as hex before export, and
+ * export writes bytes from the words directly, so the hex conversion (~150 ns per id) is
+ * done lazily, at most once, and often never.
  */
 const WORDS = 4096;
 const pool = new Uint32Array(WORDS);
