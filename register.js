@@ -29,7 +29,7 @@ function loadBundle() {
 }
 
 try {
-  const agent = loadBundle() || require('./build/src/sdk/agent');
+  const agent = loadBundle() || require('./build/src/agent');
   agent.startAgent();
 } catch (err) {
   // The build is missing or broken: say so once, never take the app down.

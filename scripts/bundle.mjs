@@ -11,7 +11,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['build/src/sdk/agent.js'],
+  entryPoints: ['build/src/agent.js'],
   outfile: 'build/waymark-agent.js',
   bundle: true,
   platform: 'node',

@@ -136,15 +136,6 @@ function globalsWithLazyVersion(): ApiGlobals {
   return api;
 }
 
-/** Removes what registerGlobals wrote (agent shutdown in tests, a refused start). */
-export function unregisterGlobals(entries: Partial<GlobalEntries>): void {
-  const api = apiGlobals();
-  if (api === undefined) return;
-  for (const type of ['context', 'trace', 'propagation'] as const) {
-    if (entries[type] !== undefined && api[type] === entries[type]) delete api[type];
-  }
-}
-
 /**
  * The version of the @opentelemetry/api copy that resolves from this package: the copy
  * npm deduplicates with the app's, whose compatibility check the registered version must

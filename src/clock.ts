@@ -22,11 +22,6 @@ export function epochNanos(t: number): bigint {
   return ORIGIN_NS + BigInt(Math.round(t * 1e6));
 }
 
-/** Epoch milliseconds (e.g. `Date.now()`) to clock units. */
-export function fromEpochMillis(ms: number): number {
-  return ms - ORIGIN_MS;
-}
-
 /** Clock units to epoch microseconds (Zipkin's unit). */
 export function epochMicros(t: number): number {
   return Math.round((ORIGIN_MS + t) * 1000);

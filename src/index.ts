@@ -2,10 +2,10 @@
  * Waymark's public surface. Most users never import it: `--require waymark/register.js`
  * does everything. It is here for `forceFlush()`/`shutdown()` and for embedding.
  */
-import { getAgent, startAgent } from './sdk/agent';
+import { getAgent, startAgent } from './agent';
 
-export { startAgent, getAgent } from './sdk/agent';
-export type { Agent, StartOptions } from './sdk/agent';
+export { startAgent, getAgent } from './agent';
+export type { Agent, StartOptions } from './agent';
 export { readConfig } from './config';
 export type { AgentConfig } from './config';
 export { InMemorySpanExporter } from './export/in-memory-exporter';

@@ -10,6 +10,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '../suppress';
+import { SAMPLING_REQUEST_KEY, type SamplingRequest } from '../span-context/sampling-request';
 import { firstValue } from './carrier';
 import { isNonZeroLowerHex, trimOws } from './chars';
 
@@ -18,15 +19,6 @@ import { isNonZeroLowerHex, trimOws } from './chars';
  * debug decision is sent on downstream instead of being flattened to "sampled".
  */
 export const B3_DEBUG_FLAG_KEY = createContextKey('waymark B3 debug flag');
-
-/** A sampling decision received without trace ids (`b3: 0|1|d`, or X-B3-Sampled/Flags alone). */
-export type B3SamplingHint = 'deny' | 'accept' | 'debug';
-
-/**
- * Holds a {@link B3SamplingHint} in an extracted context; the ids are absent so no span
- * context is set, and honouring the hint is left to the sampler.
- */
-export const B3_SAMPLING_HINT_KEY = createContextKey('waymark B3 sampling hint');
 
 const B3 = 'b3';
 const TRACE_ID = 'x-b3-traceid';
@@ -57,7 +49,7 @@ function isSpanId(s: string): boolean {
 }
 
 /** The sampling-only forms: ids omitted, only a decision propagated. */
-function hintOf(state: B3State): B3SamplingHint | undefined {
+function samplingRequestOf(state: B3State): SamplingRequest | undefined {
   if (state.debug) return 'debug';
   if (state.sampled === undefined) return undefined;
   return state.sampled ? 'accept' : 'deny';
@@ -115,8 +107,8 @@ function parseMulti<C>(carrier: C, getter: TextMapGetter<C>): B3State | undefine
 function applyState(context: Context, state: B3State | undefined): Context {
   if (state === undefined) return context;
   if (state.traceId === undefined || state.spanId === undefined) {
-    const hint = hintOf(state);
-    return hint === undefined ? context : context.setValue(B3_SAMPLING_HINT_KEY, hint);
+    const request = samplingRequestOf(state);
+    return request === undefined ? context : context.setValue(SAMPLING_REQUEST_KEY, request);
   }
   const sc: SpanContext = {
     traceId: state.traceId,

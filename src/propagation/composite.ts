@@ -8,7 +8,7 @@ import {
   type TextMapPropagator,
   type TextMapSetter,
 } from '@opentelemetry/api';
-import { isValidSpanContext } from '../sdk/remote-span-context';
+import { isValidSpanContext } from '../span-context/remote-span-context';
 
 /**
  * `out`'s baggage layered over `base`'s, so a format that replaces the baggage on extract

@@ -9,11 +9,9 @@ import { W3CTraceContextPropagator } from './trace-context';
 export { W3CBaggagePropagator } from './baggage';
 export {
   B3_DEBUG_FLAG_KEY,
-  B3_SAMPLING_HINT_KEY,
   createB3MultiPropagator,
   createB3SinglePropagator,
 } from './b3';
-export type { B3SamplingHint } from './b3';
 export { CompositePropagator } from './composite';
 export { JaegerPropagator } from './jaeger';
 export { W3CTraceContextPropagator } from './trace-context';

@@ -9,8 +9,8 @@ import {
 import { isTracingSuppressed } from '../suppress';
 import { combinedValue } from './carrier';
 import { BYTE_HEX, isOws, lowerHexValue, lowerHexWord } from './chars';
-import { TraceId } from '../sdk/ids';
-import { RemoteSpanContext, validSpanContextOf } from '../sdk/remote-span-context';
+import { TraceId } from '../span-context/ids';
+import { RemoteSpanContext, validSpanContextOf } from '../span-context/remote-span-context';
 import { parseTraceState, truncateTraceState } from './trace-state';
 
 const TRACEPARENT = 'traceparent';

@@ -1,5 +1,5 @@
 import type { SamplerName } from '../config';
-import type { TraceId } from './ids';
+import type { TraceId } from '../span-context/ids';
 
 /**
  * The spec's built-in samplers as one pure decision function: (parent's sampled flag, or

@@ -20,8 +20,8 @@ import type {
   SpanRecord,
 } from '../export/span-record';
 import { isAttributeValue, limitedAttributes, truncateValue } from './attributes';
-import type { TraceId } from './ids';
-import { SpanIdentity } from './span-identity';
+import type { TraceId } from '../span-context/ids';
+import { SpanIdentity } from '../span-context/span-identity';
 
 /** Where a finished span goes (the provider's processors). */
 export interface SpanSink {

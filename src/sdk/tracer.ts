@@ -14,14 +14,14 @@ import {
 import { context as apiContext } from '../api-globals';
 import type { SpanLimits } from '../config';
 import type { InstrumentationScope } from '../export/span-record';
-import { B3_SAMPLING_HINT_KEY } from '../propagation/b3';
 import { isTracingSuppressed } from '../suppress';
-import { TraceId } from './ids';
+import { TraceId } from '../span-context/ids';
 import type { SampleDecision } from './sampler';
 import { Span, type SpanSink } from './span';
 import { activeContext } from './context-manager';
-import { SpanIdentity } from './span-identity';
-import { RemoteSpanContext } from './remote-span-context';
+import { SpanIdentity } from '../span-context/span-identity';
+import { RemoteSpanContext } from '../span-context/remote-span-context';
+import { SAMPLING_REQUEST_KEY } from '../span-context/sampling-request';
 import { UnsampledSpan } from './unsampled-span';
 
 /** Shared state of all tracers of one provider. */
@@ -111,10 +111,10 @@ export class Tracer implements ApiTracer {
     }
     if (traceId === undefined) {
       traceId = TraceId.random();
-      // A B3 sampling-only header (`b3: 1`, `X-B3-Sampled: 0`) carries a decision but no
-      // ids: a root started under it honours the decision like a parent's flag.
-      const hint = ctx.getValue(B3_SAMPLING_HINT_KEY);
-      if (hint !== undefined) parentSampled = hint !== 'deny';
+      // A sampling decision sent without ids (B3's `b3: 1`, `X-B3-Sampled: 0`): a root
+      // started under it honours the decision like a parent's flag.
+      const request = ctx.getValue(SAMPLING_REQUEST_KEY);
+      if (request !== undefined) parentSampled = request !== 'deny';
     }
     const state = this.#state;
     if (!state.sample(parentSampled, traceId)) return new UnsampledSpan(traceId, 0, traceState, local, remote);

@@ -7,7 +7,7 @@ import type {
   SpanStatus,
   TimeInput,
 } from '@opentelemetry/api';
-import { SpanIdentity } from './span-identity';
+import { SpanIdentity } from '../span-context/span-identity';
 
 /**
  * A span of an unsampled trace: it carries ids on (so downstream services see the right

@@ -1,8 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
-import { startAgent, type Agent } from '../../src/sdk/agent';
+import { startAgent, type Agent } from '../../src/agent';
 import { readConfig } from '../../src/config';
 import { InMemorySpanExporter } from '../../src/export/in-memory-exporter';
-import { SimpleSpanProcessor } from '../../src/sdk/simple-span-processor';
+import { SimpleSpanProcessor } from './simple-span-processor';
 import type { SpanRecord } from '../../src/export/span-record';
 
 export interface TestAgent {

@@ -12,7 +12,7 @@ import { readConfig } from '../../src/config';
 import { InMemorySpanExporter } from '../../src/export/in-memory-exporter';
 import { AsyncLocalStorageContextManager } from '../../src/sdk/context-manager';
 import { createSampler } from '../../src/sdk/sampler';
-import { SimpleSpanProcessor } from '../../src/sdk/simple-span-processor';
+import { SimpleSpanProcessor } from '../helpers/simple-span-processor';
 import { TracerProvider } from '../../src/sdk/tracer-provider';
 import { createPropagator } from '../../src/propagation';
 

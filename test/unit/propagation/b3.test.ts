@@ -2,10 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import {
   B3_DEBUG_FLAG_KEY,
-  B3_SAMPLING_HINT_KEY,
   createB3MultiPropagator,
   createB3SinglePropagator,
 } from '../../../src/propagation/b3';
+import { SAMPLING_REQUEST_KEY } from '../../../src/span-context/sampling-request';
 import { suppressTracing } from '../../../src/suppress';
 import { contextWith, extract, extractSpanContext, inject, SPAN_ID, TRACE_ID } from './helpers';
 
@@ -65,7 +65,7 @@ describe('B3 single header: extract', () => {
     ] as const) {
       const ctx = extract(single, { b3: value });
       expect(trace.getSpanContext(ctx)).toBeUndefined();
-      expect(ctx.getValue(B3_SAMPLING_HINT_KEY)).toBe(hint);
+      expect(ctx.getValue(SAMPLING_REQUEST_KEY)).toBe(hint);
     }
   });
 
@@ -165,9 +165,9 @@ describe('B3 multiple headers: extract', () => {
   });
 
   it('reads a sampling decision sent without ids as a hint', () => {
-    expect(extract(multi, { 'x-b3-sampled': '0' }).getValue(B3_SAMPLING_HINT_KEY)).toBe('deny');
-    expect(extract(multi, { 'x-b3-sampled': '1' }).getValue(B3_SAMPLING_HINT_KEY)).toBe('accept');
-    expect(extract(multi, { 'x-b3-flags': '1' }).getValue(B3_SAMPLING_HINT_KEY)).toBe('debug');
+    expect(extract(multi, { 'x-b3-sampled': '0' }).getValue(SAMPLING_REQUEST_KEY)).toBe('deny');
+    expect(extract(multi, { 'x-b3-sampled': '1' }).getValue(SAMPLING_REQUEST_KEY)).toBe('accept');
+    expect(extract(multi, { 'x-b3-flags': '1' }).getValue(SAMPLING_REQUEST_KEY)).toBe('debug');
     expect(trace.getSpanContext(extract(multi, { 'x-b3-sampled': '1' }))).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSampler, traceIdRatio } from '../../../src/sdk/sampler';
-import { TraceId } from '../../../src/sdk/ids';
+import { TraceId } from '../../../src/span-context/ids';
 
 const T = (hex: string) => TraceId.fromHex(hex);
 const newTraceId = () => TraceId.random();

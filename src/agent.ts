@@ -1,15 +1,15 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { registerGlobals as registerApiGlobals } from '../api-globals';
-import { readConfig, type AgentConfig } from '../config';
-import { installHooks } from '../hooks';
-import { createPropagator } from '../propagation';
-import { describeError, diag } from '../diag';
-import type { Resource, SpanExporter } from '../export/span-record';
-import { BatchSpanProcessor } from './batch-span-processor';
-import { AsyncLocalStorageContextManager } from './context-manager';
+import { registerGlobals as registerApiGlobals } from './api-globals';
+import { readConfig, type AgentConfig } from './config';
+import { installHooks } from './hooks';
+import { createPropagator } from './propagation';
+import { describeError, diag } from './diag';
+import type { Resource, SpanExporter } from './export/span-record';
+import { BatchSpanProcessor } from './sdk/batch-span-processor';
+import { AsyncLocalStorageContextManager } from './sdk/context-manager';
 import { installExitHooks } from './exit-hooks';
-import { createSampler } from './sampler';
-import { TracerProvider, type SpanProcessor } from './tracer-provider';
+import { createSampler } from './sdk/sampler';
+import { TracerProvider, type SpanProcessor } from './sdk/tracer-provider';
 
 /** What a started agent exposes. */
 export interface Agent {
@@ -25,7 +25,7 @@ export interface StartOptions {
   config?: AgentConfig;
   /** Exporters to use instead of those named by OTEL_TRACES_EXPORTER (tests, embedding). */
   exporters?: SpanExporter[];
-  /** Processors to use as they are (tests: a SimpleSpanProcessor sees spans synchronously). */
+  /** Processors to use as they are (tests pass one that exports each span as it ends). */
   processors?: SpanProcessor[];
   /** Skip module hooking (unit tests of the core). */
   instrument?: boolean;
@@ -118,13 +118,13 @@ function createExporters(config: AgentConfig, resource: Resource): SpanExporter[
   for (const name of config.exporters) {
     try {
       if (name === 'otlp') {
-        const { OtlpHttpExporter } = require('../export/otlp-http-exporter') as typeof import('../export/otlp-http-exporter');
+        const { OtlpHttpExporter } = require('./export/otlp-http-exporter') as typeof import('./export/otlp-http-exporter');
         out.push(new OtlpHttpExporter({ ...config.otlp, resource }));
       } else if (name === 'console') {
-        const { ConsoleSpanExporter } = require('../export/console-exporter') as typeof import('../export/console-exporter');
+        const { ConsoleSpanExporter } = require('./export/console-exporter') as typeof import('./export/console-exporter');
         out.push(new ConsoleSpanExporter());
       } else if (name === 'zipkin') {
-        const { ZipkinExporter } = require('../export/zipkin-exporter') as typeof import('../export/zipkin-exporter');
+        const { ZipkinExporter } = require('./export/zipkin-exporter') as typeof import('./export/zipkin-exporter');
         out.push(
           new ZipkinExporter({ url: config.zipkin.url, headers: {}, timeoutMs: config.zipkin.timeoutMs, serviceName: config.serviceName, resource }),
         );

@@ -101,15 +101,3 @@ export function randomSpanWords(out: { s0: number; s1: number }): void {
     out.s1 = randomWord();
   } while ((out.s0 | out.s1) === 0);
 }
-
-/** A random 128-bit trace id as 32 lowercase hex chars (for callers that need hex now). */
-export function newTraceId(): string {
-  return TraceId.random().hex;
-}
-
-/** A random 64-bit span id as 16 lowercase hex chars. */
-export function newSpanId(): string {
-  const o = { s0: 0, s1: 0 };
-  randomSpanWords(o);
-  return hex64(o.s0, o.s1);
-}

@@ -1,4 +1,4 @@
-import { describeError, diag } from '../diag';
+import { describeError, diag } from './diag';
 
 type Signal = 'SIGTERM' | 'SIGINT';
 const SIGNALS: readonly Signal[] = ['SIGTERM', 'SIGINT'];

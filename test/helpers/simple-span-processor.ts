@@ -1,6 +1,6 @@
-import { describeError, diag } from '../diag';
-import type { SpanExporter, SpanRecord } from '../export/span-record';
-import type { SpanProcessor } from './tracer-provider';
+import { describeError, diag } from '../../src/diag';
+import type { SpanExporter, SpanRecord } from '../../src/export/span-record';
+import type { SpanProcessor } from '../../src/sdk/tracer-provider';
 
 /** Exports each sampled span as it ends, unbatched: for tests and local debugging only. */
 export class SimpleSpanProcessor implements SpanProcessor {
