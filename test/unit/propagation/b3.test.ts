@@ -12,7 +12,7 @@ import { contextWith, extract, extractSpanContext, inject, SPAN_ID, TRACE_ID } f
 const single = createB3SinglePropagator();
 const multi = createB3MultiPropagator();
 
-// The README's examples.
+// The examples of the B3 specification (https://github.com/openzipkin/b3-propagation).
 const README_TRACE = '80f198ee56343ba864fe8b2a57d3eff7';
 const README_SPAN = 'e457b5a2e4d86bd1';
 const README_PARENT = '05e3ac9a4f6e3b90';
