@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { sanitizeSql, summarize } = require('../build/src/instrument/sql-sanitizer.js');
+const { sanitizeSql } = require('../build/src/instrument/sql-sanitizer.js');
+const { summarize } = require('../build/src/instrument/sql-summarizer.js');
 const { sqlSpanSpec } = require('../build/src/instrument/db.js');
 
 const ITERATIONS = Number(process.env.ITERATIONS || 100_000);

@@ -1,5 +1,22 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { epochNanos } from '../clock';
+import { KEY_CACHE_MAX, MISSES_BEFORE_GIVING_UP, NO_VALUE, VALUE_FIELD_MAX, cachedKeyIndex, forgetValues, keyFieldLength, keyList, type CachedKey } from './otlp-proto-key-cache';
+import {
+  HEX,
+  SHORT_STRING,
+  SPAN_ID_FIELD,
+  SpanFlag,
+  TRACE_ID_FIELD,
+  Tag,
+  ValueKind,
+  fieldBytes,
+  hasText,
+  int64Size,
+  lengthField,
+  utf8Length,
+  valueType,
+  varintSize,
+} from './otlp-proto-wire';
 import type {
   InstrumentationScope,
   Resource,
@@ -25,72 +42,8 @@ import type {
  * span attribute's whole field comes from the value cache, are taken by the measure pass
  * only and recorded in `sizes` for the write pass.
  *
- * Field numbers: trace/v1/trace.proto, common/v1/common.proto, resource/v1/resource.proto.
+ * Wire primitives: otlp-proto-wire.ts; key and value caches: otlp-proto-key-cache.ts.
  */
-
-// Wire tags: (field << 3) | wire type (0 varint, 1 fixed64, 2 length-delimited, 5 fixed32).
-const T_REQ_RESOURCE_SPANS = 0x0a; // ExportTraceServiceRequest.resource_spans = 1
-const T_RS_RESOURCE = 0x0a; // ResourceSpans.resource = 1
-const T_RS_SCOPE_SPANS = 0x12; // ResourceSpans.scope_spans = 2
-const T_SS_SCOPE = 0x0a; // ScopeSpans.scope = 1
-const T_SS_SPANS = 0x12; // ScopeSpans.spans = 2
-const T_SS_SCHEMA_URL = 0x1a; // ScopeSpans.schema_url = 3
-const T_SCOPE_NAME = 0x0a; // InstrumentationScope.name = 1
-const T_SCOPE_VERSION = 0x12; // InstrumentationScope.version = 2
-const T_RESOURCE_ATTRS = 0x0a; // Resource.attributes = 1
-const T_SPAN_TRACE_ID = 0x0a; // Span.trace_id = 1
-const T_SPAN_SPAN_ID = 0x12; // 2
-const T_SPAN_TRACE_STATE = 0x1a; // 3
-const T_SPAN_PARENT = 0x22; // 4
-const T_SPAN_NAME = 0x2a; // 5
-const T_SPAN_KIND = 0x30; // 6
-const T_SPAN_START = 0x39; // 7, fixed64
-const T_SPAN_END = 0x41; // 8, fixed64
-const T_SPAN_ATTRS = 0x4a; // 9
-const T_SPAN_DROPPED_ATTRS = 0x50; // 10
-const T_SPAN_EVENTS = 0x5a; // 11
-const T_SPAN_DROPPED_EVENTS = 0x60; // 12
-const T_SPAN_LINKS = 0x6a; // 13
-const T_SPAN_DROPPED_LINKS = 0x70; // 14
-const T_SPAN_STATUS = 0x7a; // 15
-const T_SPAN_FLAGS_1 = 0x85; // 16, fixed32: tag 133 takes two varint bytes
-const T_SPAN_FLAGS_2 = 0x01;
-const T_EVENT_TIME = 0x09; // Span.Event.time_unix_nano = 1, fixed64
-const T_EVENT_NAME = 0x12; // 2
-const T_EVENT_ATTRS = 0x1a; // 3
-const T_EVENT_DROPPED = 0x20; // 4
-const T_LINK_TRACE_ID = 0x0a; // Span.Link.trace_id = 1
-const T_LINK_SPAN_ID = 0x12; // 2
-const T_LINK_TRACE_STATE = 0x1a; // 3
-const T_LINK_ATTRS = 0x22; // 4
-const T_LINK_DROPPED = 0x28; // 5
-const T_LINK_FLAGS = 0x35; // 6, fixed32
-const T_STATUS_MESSAGE = 0x12; // Status.message = 2
-const T_STATUS_CODE = 0x18; // Status.code = 3
-const T_KV_KEY = 0x0a; // KeyValue.key = 1
-const T_KV_VALUE = 0x12; // KeyValue.value = 2
-const T_ANY_STRING = 0x0a; // AnyValue.string_value = 1
-const T_ANY_BOOL = 0x10; // 2
-const T_ANY_INT = 0x18; // 3
-const T_ANY_DOUBLE = 0x21; // 4, fixed64
-const T_ANY_ARRAY = 0x2a; // 5
-const T_ARRAY_VALUES = 0x0a; // ArrayValue.values = 1
-
-// trace.proto SpanFlags: bit 8 says whether the parent's remoteness is known, bit 9 says it is remote.
-const FLAG_HAS_IS_REMOTE = 0x100;
-const FLAG_IS_REMOTE = 0x200;
-
-// AnyValue kinds, decided once per value by `valueType` so both passes agree.
-const V_SKIP = 0;
-const V_STRING = 1;
-const V_BOOL = 2;
-const V_INT = 3;
-const V_DOUBLE = 4;
-const V_ARRAY = 5;
-
-// Below this length a JS loop beats the native UTF-8 call (measured: 868 vs 1477 ns per span
-// of 8 attributes).
-const SHORT_STRING = 64;
 
 // Scratch state. Encoding is synchronous and never re-entered, so one set per process suffices.
 let sizes = new Int32Array(1024);
@@ -115,56 +68,9 @@ const ORIGIN_NS_HIGH = Number(ORIGIN_NS >> 32n);
 let timeLow = 0;
 let timeHigh = 0;
 
-// Encoded KeyValue.key fields (tag, length, UTF-8), by key. Attribute keys repeat across
-// spans (semantic-convention names), so a hit replaces a UTF-8 scan and a char loop with
-// one lookup (measure pass) and a copy by 32-bit words (write pass, which finds the entry
-// by the index the measure pass recorded). Bounded: once full, further keys are encoded
-// every time; entries are never removed.
-const KEY_CACHE_MAX = 512;
-const KEY_CACHE_MAX_CHARS = 128; // bounds the memory: at most 512 fields of <= 387 bytes
-interface CachedKey {
-  /** The field's leading bytes as little-endian 32-bit words (written with one store each). */
-  readonly words: Int32Array;
-  /** The whole field; its last `length % 4` bytes follow the words. */
-  readonly bytes: Uint8Array;
-  /** Span attributes only: the value whose whole Span.attributes field `field` holds. */
-  value: unknown;
-  /** That field (tag, length, KeyValue), `fieldLength` bytes, as little-endian 32-bit words (the last one padded); allocated on first use. */
-  field: Int32Array | undefined;
-  fieldLength: number;
-  /** Misses since the last hit: a key whose values keep changing stops being kept. */
-  misses: number;
-}
-
-// Attribute values repeat too: a server sees a handful of methods, routes, hosts, status
-// codes. For span attributes, each cached key also remembers its last value and that
-// value's whole encoded field, so a repeat costs one comparison (measure) and one copy
-// (write). The measure pass decides hit or miss and, on a miss, makes the new value the
-// key's last value at once; the write pass, which visits fields in the same order, copies
-// a miss's bytes into the entry right after writing them, so by the time any later hit is
-// written its bytes are there. Fields longer than VALUE_FIELD_MAX are not kept.
-const VALUE_FIELD_MAX = 96; // < 130: the field's length prefix is one byte
-// After this many misses in a row a key is taken for high-cardinality (a path with ids, a
-// peer port) and its values are kept only once per 256 misses, in case that changed.
-const MISSES_BEFORE_GIVING_UP = 8;
-const NO_VALUE = Symbol('no value');
 // Set while an encode runs: if one ever throws half-way, the value cache may promise bytes
 // that were never written, so the next encode starts it afresh.
 let encoding = false;
-const keyIndex = new Map<string, number>();
-const keyList: CachedKey[] = [];
-const keyFieldLength = new Int32Array(KEY_CACHE_MAX);
-// The last cached key seen at each attribute position, with its index: spans of one kind
-// set the same keys in the same order, so most keys cost one string comparison (a pointer
-// comparison for the interned constants instrumentations use) instead of a Map lookup.
-const GUESSES = 32;
-const guessKey: string[] = new Array<string>(GUESSES).fill('');
-const guessIndex = new Int32Array(GUESSES).fill(-1);
-
-// Hex digit values by char code; anything else reads as 0.
-const HEX = new Uint8Array(128);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i;
 
 /** Encodes spans as an OTLP ExportTraceServiceRequest in protobuf binary form. */
 export function encodeTraceRequestProto(resource: Resource, spans: readonly SpanRecord[]): Uint8Array {
@@ -185,11 +91,11 @@ export function encodeTraceRequestProto(resource: Resource, spans: readonly Span
   const total = lengthField(resourceSpansLen);
   // Three bytes of slack: a padded word copy may run past the last field (see writeKeptField).
   setOutput(Buffer.allocUnsafe(total + 3));
-  out[pos++] = T_REQ_RESOURCE_SPANS;
+  out[pos++] = Tag.REQ_RESOURCE_SPANS;
   writeVarint(resourceSpansLen);
   copyBytes(resourceField);
   for (const group of groups) {
-    out[pos++] = T_RS_SCOPE_SPANS;
+    out[pos++] = Tag.RS_SCOPE_SPANS;
     writeVarint(group.length);
     copyBytes(group.scope.head);
     for (const span of group.spans) writeSpan(span);
@@ -199,10 +105,6 @@ export function encodeTraceRequestProto(resource: Resource, spans: readonly Span
   setOutput(EMPTY); // do not keep the caller's buffer alive
   encoding = false;
   return result;
-}
-
-function forgetValues(): void {
-  for (const entry of keyList) entry.value = NO_VALUE;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -233,9 +135,9 @@ function resourceBytes(resource: Resource): Buffer {
     const bodyLen = measureAttributes(resource.attributes);
     bytes = Buffer.allocUnsafe(lengthField(bodyLen));
     setOutput(bytes);
-    out[pos++] = T_RS_RESOURCE;
+    out[pos++] = Tag.RS_RESOURCE;
     writeVarint(bodyLen);
-    writeAttributes(resource.attributes, T_RESOURCE_ATTRS);
+    writeAttributes(resource.attributes, Tag.RESOURCE_ATTRS);
     setOutput(EMPTY);
     resourceCache.set(resource, bytes);
   }
@@ -247,28 +149,16 @@ function encodedScope(scope: InstrumentationScope): EncodedScope {
   if (encoded === undefined) {
     const version = scope.version ?? '';
     const schemaUrl = scope.schemaUrl ?? '';
-    const name = fieldBytes(T_SCOPE_NAME, Buffer.from(scope.name, 'utf8'));
-    const body = hasText(version) ? Buffer.concat([name, fieldBytes(T_SCOPE_VERSION, Buffer.from(version, 'utf8'))]) : name;
+    const name = fieldBytes(Tag.SCOPE_NAME, Buffer.from(scope.name, 'utf8'));
+    const body = hasText(version) ? Buffer.concat([name, fieldBytes(Tag.SCOPE_VERSION, Buffer.from(version, 'utf8'))]) : name;
     encoded = {
       key: `${scope.name}\u0000${version}\u0000${schemaUrl}`,
-      head: fieldBytes(T_SS_SCOPE, body),
-      tail: hasText(schemaUrl) ? fieldBytes(T_SS_SCHEMA_URL, Buffer.from(schemaUrl, 'utf8')) : EMPTY,
+      head: fieldBytes(Tag.SS_SCOPE, body),
+      tail: hasText(schemaUrl) ? fieldBytes(Tag.SS_SCHEMA_URL, Buffer.from(schemaUrl, 'utf8')) : EMPTY,
     };
     scopeCache.set(scope, encoded);
   }
   return encoded;
-}
-
-/** One length-delimited field around `body`, for the things encoded once and cached. */
-function fieldBytes(tag: number, body: Buffer): Buffer {
-  const prefix = [tag];
-  let v = body.length;
-  while (v > 0x7f) {
-    prefix.push((v & 0x7f) | 0x80);
-    v >>>= 7;
-  }
-  prefix.push(v);
-  return Buffer.concat([Buffer.from(prefix), body]);
 }
 
 /** Groups spans by scope (name, version, schema URL), keeping first-seen order. */
@@ -307,19 +197,6 @@ function reserve(): number {
   return cursor++;
 }
 
-function varintSize(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-}
-
-/** Size of a length-delimited field with a one-byte tag around a body of `len` bytes. */
-function lengthField(len: number): number {
-  return 1 + varintSize(len) + len;
-}
-
-function hasText(s: string | undefined): s is string {
-  return s !== undefined && s.length > 0;
-}
-
 /** Records the UTF-8 length of `s` and returns the size of its one-byte-tag field. */
 function stringField(s: string): number {
   const slot = reserve();
@@ -328,23 +205,9 @@ function stringField(s: string): number {
   return lengthField(len);
 }
 
-function utf8Length(s: string): number {
-  const n = s.length;
-  if (n < SHORT_STRING) {
-    let i = 0;
-    while (i < n && s.charCodeAt(i) < 0x80) i++;
-    if (i === n) return n;
-  }
-  return Buffer.byteLength(s, 'utf8');
-}
-
 function idField(hex: string): number {
   return lengthField(hex.length >>> 1);
 }
-
-// Sizes of the id fields written from words: tag, length 16 or 8, bytes.
-const TRACE_ID_FIELD = 18;
-const SPAN_ID_FIELD = 10;
 
 function measureSpan(span: SpanRecord): number {
   const slot = reserve();
@@ -418,10 +281,10 @@ function measureAttributes(attrs: Attributes, keepValues = false): number {
   for (const key in attrs) {
     const value = attrs[key];
     const type = valueType(value);
-    if (type === V_SKIP) continue;
+    if (type === ValueKind.SKIP) continue;
     const slot = reserve();
     const index = cachedKeyIndex(key, n++);
-    if (keepValues && index >= 0 && type !== V_ARRAY) {
+    if (keepValues && index >= 0 && type !== ValueKind.ARRAY) {
       total += measureKeptField(index, value, type, slot);
       continue;
     }
@@ -466,21 +329,6 @@ function measureKeptField(index: number, value: unknown, type: number, slot: num
   return fieldLength;
 }
 
-/** The key cache index of the `n`th attribute's key (added if there is room), or -1. */
-function cachedKeyIndex(key: string, n: number): number {
-  if (n < GUESSES && guessKey[n] === key && guessIndex[n]! >= 0) return guessIndex[n]!;
-  let index = keyIndex.get(key);
-  if (index === undefined) {
-    if (keyList.length >= KEY_CACHE_MAX || key.length > KEY_CACHE_MAX_CHARS) return -1;
-    index = cacheKey(key);
-  }
-  if (n < GUESSES) {
-    guessKey[n] = key;
-    guessIndex[n] = index;
-  }
-  return index;
-}
-
 /**
  * Size of the KeyValue.key field of `key`, cached at `index` (or -1). Records one number
  * for `writeKey`: the key's UTF-8 length, or -1 - its cache index.
@@ -496,35 +344,6 @@ function measureKey(key: string, index: number): number {
   return keyFieldLength[index]!;
 }
 
-function cacheKey(key: string): number {
-  // Own memory (not a slice of Buffer's shared pool), padded to whole words.
-  const field = fieldBytes(T_KV_KEY, Buffer.from(key, 'utf8'));
-  const bytes = new Uint8Array(field);
-  const words = new Int32Array(field.length >>> 2);
-  const fieldView = new DataView(bytes.buffer);
-  for (let i = 0; i < words.length; i++) words[i] = fieldView.getInt32(i * 4, true);
-  const index = keyList.length;
-  keyList.push({ words, bytes, value: NO_VALUE, field: undefined, fieldLength: 0, misses: 0 });
-  keyFieldLength[index] = bytes.length;
-  keyIndex.set(key, index);
-  return index;
-}
-
-function valueType(value: unknown): number {
-  switch (typeof value) {
-    case 'string':
-      return V_STRING;
-    case 'boolean':
-      return V_BOOL;
-    case 'number':
-      return Number.isSafeInteger(value) ? V_INT : V_DOUBLE;
-    case 'object':
-      return Array.isArray(value) ? V_ARRAY : V_SKIP;
-    default:
-      return V_SKIP;
-  }
-}
-
 /** Body length of an AnyValue; null/undefined array members become empty AnyValues, keeping positions. */
 function measureAnyValue(value: AttributeValue | null | undefined): number {
   return measureValue(value, valueType(value));
@@ -535,19 +354,19 @@ function measureValue(value: AttributeValue | null | undefined, type: number): n
   const slot = reserve();
   let len: number;
   switch (type) {
-    case V_STRING:
+    case ValueKind.STRING:
       len = stringField(value as string);
       break;
-    case V_BOOL:
+    case ValueKind.BOOL:
       len = 2;
       break;
-    case V_INT:
+    case ValueKind.INT:
       len = 1 + int64Size(value as number);
       break;
-    case V_DOUBLE:
+    case ValueKind.DOUBLE:
       len = 9;
       break;
-    case V_ARRAY: {
+    case ValueKind.ARRAY: {
       const arraySlot = reserve();
       let arrayLen = 0;
       for (const item of value as ReadonlyArray<unknown>) {
@@ -564,25 +383,13 @@ function measureValue(value: AttributeValue | null | undefined, type: number): n
   return len;
 }
 
-/** Varint size of a safe integer as int64 (negatives take all ten bytes, two's complement). */
-function int64Size(v: number): number {
-  if (v < 0) return 10;
-  if (v < 0x10000000) return varintSize(v);
-  let size = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 0x80);
-    size++;
-  }
-  return size;
-}
-
 function spanFlags(span: SpanRecord): number {
   let flags = span.traceFlags & 0xff;
   // Remoteness is only meaningful for a span that has a parent, and only when it is known.
   const isRemote = span.parentIsRemote;
   if (isRemote !== undefined && (span.localParent !== undefined || hasText(span.parentSpanId))) {
-    flags |= FLAG_HAS_IS_REMOTE;
-    if (isRemote) flags |= FLAG_IS_REMOTE;
+    flags |= SpanFlag.HAS_IS_REMOTE;
+    if (isRemote) flags |= SpanFlag.IS_REMOTE;
   }
   return flags;
 }
@@ -718,74 +525,74 @@ function writeUintField(tag: number, v: number): void {
 }
 
 function writeSpan(span: SpanRecord): void {
-  out[pos++] = T_SS_SPANS;
+  out[pos++] = Tag.SS_SPANS;
   writeVarint(sizes[cursor++]);
   const trace = span.trace;
   if (trace !== undefined) {
-    writeTraceIdWords(T_SPAN_TRACE_ID, trace);
-    writeSpanIdWords(T_SPAN_SPAN_ID, span.s0 as number, span.s1 as number);
+    writeTraceIdWords(Tag.SPAN_TRACE_ID, trace);
+    writeSpanIdWords(Tag.SPAN_SPAN_ID, span.s0 as number, span.s1 as number);
   } else {
-    writeId(T_SPAN_TRACE_ID, span.traceId);
-    writeId(T_SPAN_SPAN_ID, span.spanId);
+    writeId(Tag.SPAN_TRACE_ID, span.traceId);
+    writeId(Tag.SPAN_SPAN_ID, span.spanId);
   }
   const traceState = span.traceState;
-  if (hasText(traceState)) writeString(T_SPAN_TRACE_STATE, traceState);
+  if (hasText(traceState)) writeString(Tag.SPAN_TRACE_STATE, traceState);
   const localParent: SpanIdWords | undefined = span.localParent;
   if (localParent !== undefined) {
-    writeSpanIdWords(T_SPAN_PARENT, localParent.s0, localParent.s1);
+    writeSpanIdWords(Tag.SPAN_PARENT, localParent.s0, localParent.s1);
   } else {
     const parent = span.parentSpanId;
-    if (hasText(parent)) writeId(T_SPAN_PARENT, parent);
+    if (hasText(parent)) writeId(Tag.SPAN_PARENT, parent);
   }
-  writeString(T_SPAN_NAME, span.name);
+  writeString(Tag.SPAN_NAME, span.name);
   // API SpanKind is INTERNAL=0..CONSUMER=4; the proto reserves 0 for UNSPECIFIED.
   const kind = span.kind;
-  out[pos++] = T_SPAN_KIND;
+  out[pos++] = Tag.SPAN_KIND;
   out[pos++] = kind >= 0 && kind <= 4 ? kind + 1 : 1;
-  writeFixed64Time(T_SPAN_START, span.startTime);
-  writeFixed64Time(T_SPAN_END, span.endTime);
-  writeAttributes(span.attributes, T_SPAN_ATTRS);
-  if (span.droppedAttributesCount > 0) writeUintField(T_SPAN_DROPPED_ATTRS, span.droppedAttributesCount);
+  writeFixed64Time(Tag.SPAN_START, span.startTime);
+  writeFixed64Time(Tag.SPAN_END, span.endTime);
+  writeAttributes(span.attributes, Tag.SPAN_ATTRS);
+  if (span.droppedAttributesCount > 0) writeUintField(Tag.SPAN_DROPPED_ATTRS, span.droppedAttributesCount);
   const events = span.events;
   for (let i = 0; i < events.length; i++) writeEvent(events[i]!);
-  if (span.droppedEventsCount > 0) writeUintField(T_SPAN_DROPPED_EVENTS, span.droppedEventsCount);
+  if (span.droppedEventsCount > 0) writeUintField(Tag.SPAN_DROPPED_EVENTS, span.droppedEventsCount);
   const links = span.links;
   for (let i = 0; i < links.length; i++) writeLink(links[i]!);
-  if (span.droppedLinksCount > 0) writeUintField(T_SPAN_DROPPED_LINKS, span.droppedLinksCount);
+  if (span.droppedLinksCount > 0) writeUintField(Tag.SPAN_DROPPED_LINKS, span.droppedLinksCount);
   if (hasStatus(span)) {
-    out[pos++] = T_SPAN_STATUS;
+    out[pos++] = Tag.SPAN_STATUS;
     writeVarint(sizes[cursor++]);
-    if (hasText(span.status.message)) writeString(T_STATUS_MESSAGE, span.status.message);
-    if (span.status.code !== 0) writeUintField(T_STATUS_CODE, span.status.code);
+    if (hasText(span.status.message)) writeString(Tag.STATUS_MESSAGE, span.status.message);
+    if (span.status.code !== 0) writeUintField(Tag.STATUS_CODE, span.status.code);
   }
   const flags = spanFlags(span);
   if (flags !== 0) {
-    out[pos++] = T_SPAN_FLAGS_1;
-    out[pos++] = T_SPAN_FLAGS_2;
+    out[pos++] = Tag.SPAN_FLAGS_1;
+    out[pos++] = Tag.SPAN_FLAGS_2;
     writeFixed32(flags);
   }
 }
 
 function writeEvent(event: SpanEventRecord): void {
-  out[pos++] = T_SPAN_EVENTS;
+  out[pos++] = Tag.SPAN_EVENTS;
   writeVarint(sizes[cursor++]);
-  writeFixed64Time(T_EVENT_TIME, event.time);
-  writeString(T_EVENT_NAME, event.name);
-  if (event.attributes !== undefined) writeAttributes(event.attributes, T_EVENT_ATTRS);
-  if (event.droppedAttributesCount > 0) writeUintField(T_EVENT_DROPPED, event.droppedAttributesCount);
+  writeFixed64Time(Tag.EVENT_TIME, event.time);
+  writeString(Tag.EVENT_NAME, event.name);
+  if (event.attributes !== undefined) writeAttributes(event.attributes, Tag.EVENT_ATTRS);
+  if (event.droppedAttributesCount > 0) writeUintField(Tag.EVENT_DROPPED, event.droppedAttributesCount);
 }
 
 function writeLink(link: SpanLinkRecord): void {
-  out[pos++] = T_SPAN_LINKS;
+  out[pos++] = Tag.SPAN_LINKS;
   writeVarint(sizes[cursor++]);
-  writeId(T_LINK_TRACE_ID, link.traceId);
-  writeId(T_LINK_SPAN_ID, link.spanId);
-  if (hasText(link.traceState)) writeString(T_LINK_TRACE_STATE, link.traceState);
-  if (link.attributes !== undefined) writeAttributes(link.attributes, T_LINK_ATTRS);
-  if (link.droppedAttributesCount > 0) writeUintField(T_LINK_DROPPED, link.droppedAttributesCount);
+  writeId(Tag.LINK_TRACE_ID, link.traceId);
+  writeId(Tag.LINK_SPAN_ID, link.spanId);
+  if (hasText(link.traceState)) writeString(Tag.LINK_TRACE_STATE, link.traceState);
+  if (link.attributes !== undefined) writeAttributes(link.attributes, Tag.LINK_ATTRS);
+  if (link.droppedAttributesCount > 0) writeUintField(Tag.LINK_DROPPED, link.droppedAttributesCount);
   // The link record carries no remoteness, so bits 8-9 stay clear ("unknown").
   if ((link.traceFlags & 0xff) !== 0) {
-    out[pos++] = T_LINK_FLAGS;
+    out[pos++] = Tag.LINK_FLAGS;
     writeFixed32(link.traceFlags & 0xff);
   }
 }
@@ -795,7 +602,7 @@ function writeAttributes(attrs: Attributes, tag: number): void {
   for (const key in attrs) {
     const value = attrs[key];
     const type = valueType(value);
-    if (type === V_SKIP) continue;
+    if (type === ValueKind.SKIP) continue;
     const recorded = sizes[cursor++]!;
     if (recorded < 0) {
       writeKeptField(keyList[VALUE_HIT - recorded]!);
@@ -808,7 +615,7 @@ function writeAttributes(attrs: Attributes, tag: number): void {
     const keep = keyRecord <= FILL ? keyList[FILL - keyRecord] : undefined;
     if (keep !== undefined) sizes[cursor] = -1 - (FILL - keyRecord); // an ordinary cached key for writeKey
     writeKey(key);
-    out[pos++] = T_KV_VALUE;
+    out[pos++] = Tag.KV_VALUE;
     writeValue(value, type);
     if (keep !== undefined) keepField(keep, start);
   }
@@ -842,7 +649,7 @@ function keepField(entry: CachedKey, start: number): void {
 function writeKey(key: string): void {
   const recorded = sizes[cursor]!;
   if (recorded >= 0) {
-    writeString(T_KV_KEY, key);
+    writeString(Tag.KV_KEY, key);
     return;
   }
   cursor++;
@@ -864,27 +671,27 @@ function writeAnyValue(value: AttributeValue | null | undefined): void {
 function writeValue(value: AttributeValue | null | undefined, type: number): void {
   writeVarint(sizes[cursor++]);
   switch (type) {
-    case V_STRING:
-      writeString(T_ANY_STRING, value as string);
+    case ValueKind.STRING:
+      writeString(Tag.ANY_STRING, value as string);
       break;
-    case V_BOOL:
-      out[pos++] = T_ANY_BOOL;
+    case ValueKind.BOOL:
+      out[pos++] = Tag.ANY_BOOL;
       out[pos++] = value ? 1 : 0;
       break;
-    case V_INT:
-      out[pos++] = T_ANY_INT;
+    case ValueKind.INT:
+      out[pos++] = Tag.ANY_INT;
       writeInt64(value as number);
       break;
-    case V_DOUBLE:
-      out[pos++] = T_ANY_DOUBLE;
+    case ValueKind.DOUBLE:
+      out[pos++] = Tag.ANY_DOUBLE;
       view.setFloat64(pos, value as number, true);
       pos += 8;
       break;
-    case V_ARRAY:
-      out[pos++] = T_ANY_ARRAY;
+    case ValueKind.ARRAY:
+      out[pos++] = Tag.ANY_ARRAY;
       writeVarint(sizes[cursor++]);
       for (const item of value as ReadonlyArray<unknown>) {
-        out[pos++] = T_ARRAY_VALUES;
+        out[pos++] = Tag.ARRAY_VALUES;
         writeAnyValue(item as AttributeValue | null | undefined);
       }
       break;

@@ -14,7 +14,8 @@ import {
 import type { AnyFunction } from './wrap';
 import { applyFunction } from '../sdk/bind-function';
 import { runInContext } from '../sdk/context-manager';
-import { dbQueryText, summarize, type SqlDialect } from './sql-sanitizer';
+import { dbQueryText, type SqlDialect } from './sql-sanitizer';
+import { summarize } from './sql-summarizer';
 
 /**
  * What database instrumentations share: the recipe from one call to its span (the keys are

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SQL_MAX_LENGTH, sanitizeSql, summarize } from '../../src/instrument/sql-sanitizer';
+import { SQL_MAX_LENGTH, sanitizeSql } from '../../src/instrument/sql-sanitizer';
+import { summarize } from '../../src/instrument/sql-summarizer';
 
 // Whatever SQL (or non-SQL) text a driver is handed, sanitizing never throws, stays bounded,
 // and never lets a quoted literal or a number through.

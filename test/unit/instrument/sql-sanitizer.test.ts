@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SQL_MAX_LENGTH, SQL_SCAN_LIMIT, SQL_TRUNCATED, sanitizeSql, summarize } from '../../../src/instrument/sql-sanitizer';
+import { SQL_MAX_LENGTH, SQL_SCAN_LIMIT, SQL_TRUNCATED, sanitizeSql } from '../../../src/instrument/sql-sanitizer';
+import { summarize } from '../../../src/instrument/sql-summarizer';
 
 const pg = (sql: string) => sanitizeSql(sql, 'postgresql');
 const my = (sql: string) => sanitizeSql(sql, 'mysql');
