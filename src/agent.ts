@@ -83,11 +83,7 @@ export function startAgent(opts: StartOptions = {}): Agent | undefined {
     };
     (globalThis as Global)[AGENT_KEY] = agent;
     if (opts.exitHooks !== false) {
-      removeExitHooks = installExitHooks(
-        () => provider.forceFlush(),
-        () => provider.flushSync(),
-        config.bsp.exportTimeoutMs,
-      );
+      removeExitHooks = installExitHooks(provider, config.shutdownTimeoutMs);
     }
     if (opts.instrument !== false) startInstrumentation(config);
     return agent;

@@ -25,6 +25,8 @@ export interface AgentConfig {
   limits: SpanLimits;
   logLevel: LogLevel;
   instrumentations: { enabled?: string[]; disabled?: string[] };
+  /** WAYMARK_SHUTDOWN_TIMEOUT: how long the flush may delay the end of the process. */
+  shutdownTimeoutMs: number;
 }
 
 export interface SpanLimits {
@@ -297,5 +299,6 @@ export function readConfig(env: Env = process.env): AgentConfig {
       enabled: enabled === undefined ? undefined : list(enabled).map((s) => s.toLowerCase()),
       disabled: disabled === undefined ? undefined : list(disabled).map((s) => s.toLowerCase()),
     },
+    shutdownTimeoutMs: int(env, 'WAYMARK_SHUTDOWN_TIMEOUT', 2000),
   };
 }

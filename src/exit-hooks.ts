@@ -1,29 +1,33 @@
 import { describeError, diag } from './diag';
+import { installSignalFlush } from './signal-flush';
 
-type Signal = 'SIGTERM' | 'SIGINT';
-const SIGNALS: readonly Signal[] = ['SIGTERM', 'SIGINT'];
+/** What the exit hooks flush (the tracer provider). */
+export interface ExitFlusher {
+  /** The flush when the process is ending, over by `endBy` (epoch ms), no retries. */
+  flushFinal(endBy: number): Promise<void>;
+  /** The blocking flush for the `exit` event, within `timeoutMs`. */
+  flushSync(timeoutMs: number): void;
+}
 
 /**
- * Flushes finished spans when the process is about to end, without changing whether,
- * when or how it ends:
- * - `beforeExit`: the loop is empty; flushing queues an export, which keeps the loop alive
- *   just long enough, then Node emits beforeExit again and, with nothing left, exits with
- *   the code it would have used.
- * - SIGTERM/SIGINT: a listener of ours replaces Node's default "die by the signal". If the
- *   app has its own listener when the signal comes, the app decides and we only flush. If
- *   not, we flush (bounded by `timeoutMs`), remove our listener and re-raise the signal, so
- *   the process dies exactly as it would have without us (128+n, signal status). A second
- *   signal during the flush re-raises at once.
- * - `exit` (after `process.exit()`, or the app's own handler exiting): only synchronous
- *   work can run, so what is still queued goes out through the exporter's blocking path.
+ * Flushes finished spans when the process is about to end, without changing whether or how
+ * it ends, and delaying the end by at most `timeoutMs` (WAYMARK_SHUTDOWN_TIMEOUT):
+ * - `beforeExit` (the loop is empty): flushing queues an export, which keeps the loop
+ *   alive just long enough; Node then emits beforeExit again and exits with the code it
+ *   would have used. Only when ours is the only listener: an app that listens would see
+ *   that extra event. With app listeners, the `exit` event flushes instead.
+ * - SIGTERM/SIGINT: see signal-flush.ts.
+ * - `exit` (after `process.exit()`, a crash, or the app's own handler exiting): only
+ *   synchronous work can run, so what is still queued goes out through the exporter's
+ *   blocking path.
  */
-export function installExitHooks(flush: () => Promise<void>, flushSync: () => void, timeoutMs: number): () => void {
+export function installExitHooks(flusher: ExitFlusher, timeoutMs: number): () => void {
   let flushing: Promise<void> | undefined;
-  const boundedFlush = (): Promise<void> => {
+  const flushFinal = (): Promise<void> => {
     if (flushing) return flushing;
     let timer: NodeJS.Timeout | undefined;
     flushing = Promise.race([
-      flush().catch((err) => diag.debug(`flush at exit failed: ${describeError(err)}`)),
+      flusher.flushFinal(Date.now() + timeoutMs).catch((err) => diag.debug(`flush at exit failed: ${describeError(err)}`)),
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, timeoutMs);
         timer.unref();
@@ -36,49 +40,22 @@ export function installExitHooks(flush: () => Promise<void>, flushSync: () => vo
   };
 
   const onBeforeExit = (): void => {
-    void boundedFlush();
+    if (process.listenerCount('beforeExit') === 1) void flushFinal();
   };
   process.on('beforeExit', onBeforeExit);
   const onExit = (): void => {
     try {
-      flushSync();
+      flusher.flushSync(timeoutMs);
     } catch {
       // never in the way of an exit
     }
   };
   process.on('exit', onExit);
-
-  const handlers = new Map<Signal, () => void>();
-  for (const sig of SIGNALS) {
-    let raised = false;
-    const handler = (): void => {
-      const appHandles = process.listenerCount(sig) > 1;
-      if (appHandles) {
-        void boundedFlush();
-        return;
-      }
-      if (raised) return reraise(sig, handler); // second signal: stop waiting
-      raised = true;
-      // Keep the process alive while flushing (our timers and sockets are unref'd).
-      const keepAlive = setInterval(() => {}, 1 << 30);
-      void boundedFlush().finally(() => {
-        clearInterval(keepAlive);
-        reraise(sig, handler);
-      });
-    };
-    handlers.set(sig, handler);
-    process.on(sig, handler);
-  }
+  const removeSignalFlush = installSignalFlush(flushFinal);
 
   return () => {
     process.removeListener('beforeExit', onBeforeExit);
     process.removeListener('exit', onExit);
-    for (const [sig, h] of handlers) process.removeListener(sig, h);
+    removeSignalFlush();
   };
-}
-
-function reraise(sig: Signal, handler: () => void): void {
-  process.removeListener(sig, handler);
-  // With no listener left, Node restores the default disposition: the signal kills us.
-  if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
 }

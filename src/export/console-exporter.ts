@@ -22,13 +22,17 @@ export class ConsoleSpanExporter implements SpanExporter {
   }
 
   /** At `exit`: stdout writes to files, pipes and terminals are synchronous on Linux, so this is too. */
-  exportSync(spans: readonly SpanRecord[]): boolean {
+  exportSync(batches: ReadonlyArray<readonly SpanRecord[]>): number {
+    let written = 0;
     try {
-      this.#writeBatch(spans);
-      return true;
+      for (const spans of batches) {
+        this.#writeBatch(spans);
+        written++;
+      }
     } catch {
-      return false;
+      // a closed stdout: what was not written is lost
     }
+    return written;
   }
 
   async shutdown(): Promise<void> {}

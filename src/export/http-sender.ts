@@ -112,6 +112,8 @@ export class HttpSender {
   readonly #initialBackoffMs: number;
   readonly #maxBackoffMs: number;
   readonly #abort = new AbortController();
+  // Aborted when the process is ending: sends in flight stop retrying (see endRetries).
+  readonly #noRetry = new AbortController();
 
   constructor(options: HttpSenderOptions) {
     this.#gzip = options.compression === 'gzip';
@@ -126,9 +128,12 @@ export class HttpSender {
     this.#maxBackoffMs = options.maxBackoffMs ?? 5000;
   }
 
-  /** Sends `body`, retrying what is retryable until the deadline; resolves, never rejects. */
-  send(body: Uint8Array | string): Promise<SendResult> {
-    return withoutTracing(() => this.#send(body)).catch((err: unknown) => ({
+  /**
+   * Sends `body`, retrying what is retryable until the deadline (`timeoutMs` from now, or
+   * `endBy` when that is sooner); resolves, never rejects.
+   */
+  send(body: Uint8Array | string, endBy?: number): Promise<SendResult> {
+    return withoutTracing(() => this.#send(body, endBy)).catch((err: unknown) => ({
       ok: false,
       status: 0,
       body: EMPTY,
@@ -137,14 +142,23 @@ export class HttpSender {
     }));
   }
 
+  /**
+   * The process is ending: from now on a failed attempt is final. A collector that refuses
+   * connections then costs one attempt, not retries until the export timeout; sends waiting
+   * to retry give up at once.
+   */
+  endRetries(): void {
+    this.#noRetry.abort();
+  }
+
   /** Aborts what is in flight and closes every pooled connection. */
   shutdown(): void {
     this.#abort.abort();
     this.#client.close();
   }
 
-  async #send(body: Uint8Array | string): Promise<SendResult> {
-    const deadline = Date.now() + this.#timeoutMs;
+  async #send(body: Uint8Array | string, endBy: number | undefined): Promise<SendResult> {
+    const deadline = Math.min(Date.now() + this.#timeoutMs, endBy ?? Infinity);
     if (this.#abort.signal.aborted) return { ok: false, status: 0, body: EMPTY, error: new Error('exporter is shut down'), attempts: 0 };
     const payload = await this.#encodeBody(body);
     let attempts = 0;
@@ -159,13 +173,13 @@ export class HttpSender {
         error: attempt.error ?? new Error(`HTTP ${attempt.status}`),
         attempts,
       });
-      if (!isRetryable(attempt) || this.#abort.signal.aborted) return failure();
+      if (!isRetryable(attempt) || this.#abort.signal.aborted || this.#noRetry.signal.aborted) return failure();
       const remaining = deadline - Date.now();
       const delay = parseRetryAfter(attempt.retryAfter) ?? this.#backoff(attempts);
       // A wait that would reach the deadline cannot be followed by a useful attempt: give up now.
       if (delay >= remaining) return failure();
       await this.#sleep(delay);
-      if (this.#abort.signal.aborted) return failure();
+      if (this.#abort.signal.aborted || this.#noRetry.signal.aborted) return failure();
     }
   }
 
@@ -185,16 +199,16 @@ export class HttpSender {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const signal = this.#abort.signal;
+      const signals = [this.#abort.signal, this.#noRetry.signal];
       const wake = (): void => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', wake);
+        for (const s of signals) s.removeEventListener('abort', wake);
         resolve();
       };
       // Referenced on purpose: a retry that is due is part of an export in flight, which the
       // deadline bounds, and a flush at exit must not be cut short by the loop draining.
       const timer = setTimeout(wake, ms);
-      signal.addEventListener('abort', wake, { once: true });
+      for (const s of signals) s.addEventListener('abort', wake, { once: true });
     });
   }
 

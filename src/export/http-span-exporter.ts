@@ -50,12 +50,12 @@ export abstract class HttpSpanExporter implements SpanExporter {
   /** Called with the body of a 2xx answer (OTLP reads partial_success there). */
   protected onAccepted(_body: Buffer): void {}
 
-  async export(spans: readonly SpanRecord[]): Promise<ExportResult> {
+  async export(spans: readonly SpanRecord[], endBy?: number): Promise<ExportResult> {
     if (this.#shutdown) return { ok: false, error: new Error('exporter is shut down') };
     if (spans.length === 0) return { ok: true };
     const { label, url } = this.#opts;
     try {
-      const result = await this.#sender.send(await this.encodeInSlices(spans));
+      const result = await this.#sender.send(await this.encodeInSlices(spans), endBy);
       if (result.ok) {
         this.onAccepted(result.body);
         return { ok: true };
@@ -70,24 +70,30 @@ export abstract class HttpSpanExporter implements SpanExporter {
     }
   }
 
-  /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt, no retry. */
-  exportSync(spans: readonly SpanRecord[]): boolean {
-    if (this.#shutdown) return false;
-    if (spans.length === 0) return true;
-    const { label, url, headers, contentType, compression, timeoutMs } = this.#opts;
+  endRetries(): void {
+    this.#sender.endRetries();
+  }
+
+  /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt per batch, no retry. */
+  exportSync(batches: ReadonlyArray<readonly SpanRecord[]>, timeoutMs: number): number {
+    if (this.#shutdown) return 0;
+    const { label, url, headers, contentType, compression } = this.#opts;
     try {
       return withoutTracing(() => {
-        const encoded = this.encode(spans);
-        const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
         const all: Record<string, string> = { ...headers, 'Content-Type': contentType };
         if (compression === 'gzip') all['Content-Encoding'] = 'gzip';
         // zlib only when asked for: it is not loaded at startup.
-        const body = compression === 'gzip' ? (require('node:zlib') as typeof zlib).gzipSync(raw, { level: 1 }) : raw;
-        return postSync(url, all, body, timeoutMs);
+        const gzipSync = compression === 'gzip' ? (require('node:zlib') as typeof zlib).gzipSync : undefined;
+        const bodies = batches.map((spans) => {
+          const encoded = this.encode(spans);
+          const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
+          return gzipSync === undefined ? raw : gzipSync(raw, { level: 1 });
+        });
+        return bodies.length === 0 ? 0 : postSync(url, all, bodies, timeoutMs);
       });
     } catch (err) {
       diag.debug(`blocking ${label} export failed: ${describeError(err)}`);
-      return false;
+      return 0;
     }
   }
 

@@ -100,11 +100,15 @@ export interface ExportResult {
 
 /** Sends batches of finished spans somewhere. One export at a time per processor. */
 export interface SpanExporter {
-  export(spans: readonly SpanRecord[]): Promise<ExportResult>;
+  /** Exports one batch; with `endBy` (epoch ms, the process is ending) it is over by then. */
+  export(spans: readonly SpanRecord[], endBy?: number): Promise<ExportResult>;
   shutdown(): Promise<void>;
+  /** Optional: the process is ending, so a failed attempt is no longer retried. */
+  endRetries?(): void;
   /**
    * Optional blocking export for the `exit` event after `process.exit()`, when nothing
-   * asynchronous can run any more. True when the spans were delivered.
+   * asynchronous can run any more: the batches in order, all within `timeoutMs`, stopping
+   * at the first that fails. Returns how many were delivered.
    */
-  exportSync?(spans: readonly SpanRecord[]): boolean;
+  exportSync?(batches: ReadonlyArray<readonly SpanRecord[]>, timeoutMs: number): number;
 }

@@ -24,7 +24,7 @@ export class BatchSpanProcessor implements SpanSink {
   readonly #opts: BatchOptions;
   #queue: SpanRecord[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #exporting: Promise<void> | undefined;
+  #exporting: Promise<boolean> | undefined;
   #inFlight: SpanRecord[] | undefined;
   #shutdown = false;
   #droppedTotal = 0;
@@ -84,25 +84,50 @@ export class BatchSpanProcessor implements SpanSink {
   }
 
   /**
-   * Last resort at `process.exit()`: hands what is queued, and the batch whose export the
-   * exit is cutting off, to the exporter's blocking path. (That batch may then arrive twice
-   * if its request had reached the collector; a duplicate beats a loss here.)
+   * The flush when the process is ending: failed attempts are no longer retried, and what
+   * is queued goes out batch after batch, all by `endBy` (epoch ms). The first failure ends
+   * it and drops the rest: the collector is down or slow, and every further batch would
+   * only wait for the same answer while the process is kept from ending.
    */
-  flushSync(): void {
+  async flushFinal(endBy: number): Promise<void> {
+    this.#exporter.endRetries?.();
+    while (Date.now() < endBy && (this.#exporting !== undefined || this.#queue.length > 0)) {
+      if (this.#exporting !== undefined) {
+        await this.#exporting;
+        continue;
+      }
+      if (!(await this.#exportOne(endBy))) {
+        this.#failedTotal += this.#queue.length;
+        this.#queue = [];
+      }
+    }
+  }
+
+  /**
+   * Last resort at `process.exit()` or a crash: hands what is queued, and the batch whose
+   * export the exit is cutting off, to the exporter's blocking path, all within `timeoutMs`.
+   * (That batch may then arrive twice if its request had reached the collector; a
+   * duplicate beats a loss here.)
+   */
+  flushSync(timeoutMs: number): void {
     const exporter = this.#exporter;
     if (exporter.exportSync === undefined) return;
     const spans = this.#inFlight === undefined ? this.#queue : this.#inFlight.concat(this.#queue);
     this.#queue = [];
     this.#inFlight = undefined;
+    if (spans.length === 0) return;
     const size = this.#opts.maxExportBatchSize;
-    for (let i = 0; i < spans.length; i += size) {
-      const batch = spans.slice(i, i + size);
-      try {
-        if (exporter.exportSync(batch)) this.#exportedTotal += batch.length;
-        else this.#failedTotal += batch.length;
-      } catch {
-        this.#failedTotal += batch.length;
-      }
+    const batches: SpanRecord[][] = [];
+    for (let i = 0; i < spans.length; i += size) batches.push(spans.slice(i, i + size));
+    let delivered = 0;
+    try {
+      delivered = exporter.exportSync(batches, timeoutMs);
+    } catch {
+      // counted as failed below
+    }
+    for (let i = 0; i < batches.length; i++) {
+      if (i < delivered) this.#exportedTotal += batches[i]!.length;
+      else this.#failedTotal += batches[i]!.length;
     }
   }
 
@@ -120,14 +145,15 @@ export class BatchSpanProcessor implements SpanSink {
     }).unref();
   }
 
-  #exportOne(): Promise<void> {
+  /** Exports the next batch; resolves whether it was delivered. */
+  #exportOne(endBy?: number): Promise<boolean> {
     const batch = this.#queue.length <= this.#opts.maxExportBatchSize
       ? this.#queue
       : this.#queue.slice(0, this.#opts.maxExportBatchSize);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
-    if (batch.length === 0) return Promise.resolve();
+    if (batch.length === 0) return Promise.resolve(true);
     this.#inFlight = batch;
-    const run = this.#send(batch).finally(() => {
+    const run = this.#send(batch, endBy).finally(() => {
       this.#exporting = undefined;
       this.#inFlight = undefined;
       this.#afterExport();
@@ -136,28 +162,28 @@ export class BatchSpanProcessor implements SpanSink {
     return run;
   }
 
-  async #send(batch: SpanRecord[]): Promise<void> {
+  async #send(batch: SpanRecord[], endBy: number | undefined): Promise<boolean> {
     let timeout: NodeJS.Timeout | undefined;
+    const timeoutMs = Math.max(0, Math.min(this.#opts.exportTimeoutMs, (endBy ?? Infinity) - Date.now()));
     try {
       const timedOut = new Promise<{ ok: false; error: Error }>((resolve) => {
-        timeout = setTimeout(
-          () => resolve({ ok: false, error: new Error(`export timed out after ${this.#opts.exportTimeoutMs} ms`) }),
-          this.#opts.exportTimeoutMs,
-        );
+        timeout = setTimeout(() => resolve({ ok: false, error: new Error(`export timed out after ${timeoutMs} ms`) }), timeoutMs);
         timeout.unref();
       });
-      const result = await Promise.race([this.#exporter.export(batch), timedOut]);
-      if (result.ok) this.#exportedTotal += batch.length;
-      else {
-        this.#failedTotal += batch.length;
-        diag.debug(`export of ${batch.length} spans failed: ${result.error ? describeError(result.error) : 'unknown'}`);
+      const result = await Promise.race([this.#exporter.export(batch, endBy), timedOut]);
+      if (result.ok) {
+        this.#exportedTotal += batch.length;
+        return true;
       }
+      this.#failedTotal += batch.length;
+      diag.debug(`export of ${batch.length} spans failed: ${result.error ? describeError(result.error) : 'unknown'}`);
     } catch (err) {
       this.#failedTotal += batch.length;
       diag.debug(`export of ${batch.length} spans threw: ${describeError(err)}`);
     } finally {
       clearTimeout(timeout);
     }
+    return false;
   }
 
   #afterExport(): void {

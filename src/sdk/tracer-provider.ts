@@ -9,8 +9,10 @@ import { Tracer, type TracerState } from './tracer';
 export interface SpanProcessor extends SpanSink {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
-  /** Blocking flush for the `exit` event (optional). */
-  flushSync?(): void;
+  /** The flush when the process is ending, over by `endBy` (epoch ms; optional). */
+  flushFinal?(endBy: number): Promise<void>;
+  /** Blocking flush for the `exit` event, within `timeoutMs` (optional). */
+  flushSync?(timeoutMs: number): void;
 }
 
 /**
@@ -49,11 +51,17 @@ export class TracerProvider implements ApiTracerProvider {
     await Promise.all(this.#processors.map((p) => p.forceFlush()));
   }
 
-  /** Blocking flush of every processor that supports it (the `exit` event). */
-  flushSync(): void {
+  /** The flush when the process is ending: every processor, over by `endBy` (epoch ms). */
+  async flushFinal(endBy: number): Promise<void> {
+    await Promise.all(this.#processors.map((p) => (p.flushFinal === undefined ? p.forceFlush() : p.flushFinal(endBy))));
+  }
+
+  /** Blocking flush of every processor that supports it (the `exit` event), all within `timeoutMs`. */
+  flushSync(timeoutMs: number): void {
+    const endBy = Date.now() + timeoutMs;
     for (const p of this.#processors) {
       try {
-        p.flushSync?.();
+        p.flushSync?.(Math.max(0, endBy - Date.now()));
       } catch {
         // exit must go on
       }

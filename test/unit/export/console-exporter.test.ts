@@ -62,7 +62,7 @@ describe('ConsoleSpanExporter', () => {
     const writes: string[] = [];
     const exporter = new ConsoleSpanExporter((text) => writes.push(text));
     const span = makeSpan();
-    expect(exporter.exportSync([span])).toBe(true);
+    expect(exporter.exportSync([[span]])).toBe(1);
     expect(writes).toHaveLength(1);
     expect(JSON.parse(writes[0]!.trim()).id).toBe(span.spanId);
   });

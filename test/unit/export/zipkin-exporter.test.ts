@@ -211,7 +211,7 @@ describe('ZipkinExporter', () => {
       const e = new ZipkinExporter({ url: child.url, headers: { 'x-tenant': 't2' }, timeoutMs: 5000, serviceName: 'svc', resource: RESOURCE });
       exporters.push(e);
       const span = makeSpan();
-      expect(e.exportSync([span])).toBe(true);
+      expect(e.exportSync([[span]], 5000)).toBe(1);
       const seen = await child.nextRequest();
       expect(seen.headers['content-type']).toBe('application/json');
       expect(seen.headers['x-tenant']).toBe('t2');
