@@ -4,7 +4,9 @@ import { formatSpanList, formatTraceList } from './format-query';
 import { formatTrace } from './format-trace';
 import { allSpans, groupTraces, spansOfService, topSelfTime, tracesSlowerThan, tracesWithErrors } from './query';
 import { readSpanFile } from './span-file';
+import { DEFAULT_MAX_SPANS } from './trace-store';
 import { startViewer } from './viewer';
+import { DEFAULT_UI_PORT } from './web-ui-server';
 
 /** Where the CLI writes and what it reads of its environment. */
 export interface CliIo {
@@ -17,8 +19,11 @@ export interface CliIo {
 }
 
 const USAGE = `Usage:
-  waymark view  [--port 4318] [--host 127.0.0.1] [--out spans.jsonl] [--quiet 1s] [--no-color]
-      Receive OTLP/HTTP traces (protobuf or JSON) and print each completed trace as a tree.
+  waymark view  [spans.jsonl] [--port 4318] [--ui-port 16686] [--no-ui] [--host 127.0.0.1]
+                [--max-spans 1000000] [--out spans.jsonl] [--quiet 1s] [--no-color]
+      Receive OTLP/HTTP traces (protobuf or JSON), print each completed trace as a tree, and
+      serve a web UI to search them and see each one's waterfall, critical path and the
+      service map (next free port if 16686 is taken). A span file given is loaded first.
   waymark query <spans.jsonl> [--slower-than 1s] [--errors] [--service NAME] [--top-self-time N] [--tree] [--no-color]
       Ask a span file written by --out: slow traces, failed traces, one service's spans,
       the spans with the most self time. --tree prints the matching traces as trees.
@@ -60,20 +65,29 @@ function useColor(values: { color?: boolean; 'no-color'?: boolean }, io: CliIo):
   return io.isTTY && io.env.NO_COLOR === undefined && io.env.TERM !== 'dumb';
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
 async function view(args: readonly string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: [...args],
+    allowPositionals: true,
     options: {
       port: { type: 'string', default: '4318' },
+      'ui-port': { type: 'string', default: String(DEFAULT_UI_PORT) },
+      'no-ui': { type: 'boolean' },
       host: { type: 'string', default: '127.0.0.1' },
+      'max-spans': { type: 'string', default: String(DEFAULT_MAX_SPANS) },
       out: { type: 'string' },
       quiet: { type: 'string', default: '1s' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const port = portNumber(values.port!, '--port');
+  const uiPort = portNumber(values['ui-port']!, '--ui-port');
+  const maxSpans = Number(values['max-spans']);
+  if (!Number.isInteger(maxSpans) || maxSpans < 1) throw new Error(`--max-spans must be a positive whole number, got ${values['max-spans']}`);
+  if (positionals.length > 1) throw new Error('give at most one span file to load');
   const quietNs = parseDuration(values.quiet!);
   if (quietNs === undefined) throw new Error(`--quiet must be a duration such as 1s or 500ms, got ${values.quiet}`);
   const viewer = await startViewer({
@@ -84,15 +98,33 @@ async function view(args: readonly string[], io: CliIo): Promise<number> {
     assembler: { quietMs: quietNs / 1e6 },
     write: io.stdout,
     warn: (line) => io.stderr(line + '\n'),
+    ui: values['no-ui'] ? false : { port: uiPort },
+    maxSpans,
   });
+  if (!LOOPBACK.has(values.host!)) {
+    io.stderr(`waymark view: warning: --host ${values.host} serves every received span, unauthenticated, to whoever can reach this address\n`);
+  }
+  if (positionals[0] !== undefined) {
+    const { spans, skippedLines } = await readSpanFile(positionals[0]);
+    viewer.load(spans);
+    const { traces } = viewer.store.stats;
+    io.stderr(`waymark view: loaded ${spans.length} spans (${traces} traces) from ${positionals[0]}${skippedLines ? `, skipped ${skippedLines} line(s) that are not spans` : ''}\n`);
+  }
   io.stderr(
-    `waymark view: receiving OTLP/HTTP traces on ${viewer.url} (protobuf or JSON)` +
+    (viewer.ui ? `waymark view: web UI on ${viewer.ui.url}\n  ` : 'waymark view: ') +
+      `receiving OTLP/HTTP traces on ${viewer.url} (protobuf or JSON)` +
       `${values.out ? `, appending spans to ${values.out}` : ''}\n` +
       `  point services at it with OTEL_EXPORTER_OTLP_ENDPOINT=${viewer.endpoint}; Ctrl-C to stop\n`,
   );
   await (io.untilStopped ?? untilSignal)();
   await viewer.close();
   return 0;
+}
+
+function portNumber(text: string, flag: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} must be a port number, got ${text}`);
+  return port;
 }
 
 function untilSignal(): Promise<void> {

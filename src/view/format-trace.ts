@@ -9,6 +9,8 @@ export interface FormatOptions {
   color?: boolean;
   /** Longer span names are cut with an ellipsis (default 80). */
   maxNameLength?: number;
+  /** The trace's page in the web UI, printed under the tree when given. */
+  traceUrl?: (traceId: string) => string;
 }
 
 const MARK_PATH = '*';
@@ -72,6 +74,7 @@ export function formatTrace(tree: TraceTree, opts: FormatOptions = {}): string {
     lines.push(line.trimEnd());
   });
   if (root && path) lines.push(summary(root, path.bottleneck, path.selfNs.get(path.bottleneck!) ?? 0));
+  if (opts.traceUrl) lines.push(`Open in the web UI: ${p.cyan(opts.traceUrl(tree.traceId))}`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,5 +1,5 @@
 import { int64Value } from './otlp-proto-decoder';
-import { serviceOf, setAttr, type AttrValue, type Attrs, type ViewEvent, type ViewSpan } from './view-span';
+import { serviceOf, setAttr, type AttrValue, type Attrs, type ViewEvent, type ViewLink, type ViewSpan } from './view-span';
 
 /*
  * Decodes an OTLP/JSON ExportTraceServiceRequest into ViewSpans. OTLP/JSON writes ids as
@@ -46,7 +46,9 @@ function resourceSpans(rs: Obj): ViewSpan[] {
 
 function span(s: Obj): Omit<ViewSpan, 'service' | 'resource' | 'scope'> {
   const st = optionalObject(field(s, 'status'), 'status');
+  const links = list(field(s, 'links'), 'links').map((l) => link(object(l, 'links[]')));
   return {
+    ...(links.length ? { links } : {}),
     traceId: id(field(s, 'traceId'), 16, 'traceId'),
     spanId: id(field(s, 'spanId'), 8, 'spanId'),
     parentSpanId: id(field(s, 'parentSpanId'), 8, 'parentSpanId'),
@@ -68,6 +70,14 @@ function event(e: Obj): ViewEvent {
     name: text(field(e, 'name'), 'event.name'),
     timeUnixNano: uint64(field(e, 'timeUnixNano'), 'event.timeUnixNano'),
     attributes: attributes(field(e, 'attributes')),
+  };
+}
+
+function link(l: Obj): ViewLink {
+  return {
+    traceId: id(field(l, 'traceId'), 16, 'link.traceId'),
+    spanId: id(field(l, 'spanId'), 8, 'link.spanId'),
+    attributes: attributes(field(l, 'attributes')),
   };
 }
 

@@ -1,5 +1,5 @@
 import { ProtoError, ProtoReader, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from './protobuf-reader';
-import { serviceOf, setAttr, type AttrValue, type Attrs, type ViewEvent, type ViewSpan } from './view-span';
+import { serviceOf, setAttr, type AttrValue, type Attrs, type ViewEvent, type ViewLink, type ViewSpan } from './view-span';
 
 /*
  * Decodes opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest into ViewSpans.
@@ -121,6 +121,9 @@ function span(r: ProtoReader): SpanDraft {
       case 11:
         s.events.push(event(want(r, wire, WIRE_LEN).message()));
         break;
+      case 13:
+        (s.links ??= []).push(link(want(r, wire, WIRE_LEN).message()));
+        break;
       case 15:
         s.status = status(want(r, wire, WIRE_LEN).message());
         break;
@@ -141,6 +144,18 @@ function event(r: ProtoReader): ViewEvent {
     else r.skip(wire);
   }
   return e;
+}
+
+function link(r: ProtoReader): ViewLink {
+  const l: ViewLink = { traceId: '', spanId: '', attributes: {} };
+  while (!r.done) {
+    const { field, wire } = r.key();
+    if (field === 1) l.traceId = hex(want(r, wire, WIRE_LEN).bytes());
+    else if (field === 2) l.spanId = hex(want(r, wire, WIRE_LEN).bytes());
+    else if (field === 4) keyValue(want(r, wire, WIRE_LEN).message(), l.attributes, 0);
+    else r.skip(wire);
+  }
+  return l;
 }
 
 function status(r: ProtoReader): ViewSpan['status'] {

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Attrs, ViewEvent, ViewSpan } from './view-span';
+import type { Attrs, ViewEvent, ViewLink, ViewSpan } from './view-span';
 
 /*
  * The JSON-lines span file: `waymark view --out spans.jsonl` appends one ViewSpan per
@@ -66,7 +66,9 @@ export function parseSpanLine(line: string): ViewSpan | undefined {
   if (!isObject(v) || !str(v.traceId) || !str(v.spanId)) return undefined;
   const status = isObject(v.status) ? v.status : {};
   const scope = isObject(v.scope) ? v.scope : {};
+  const links = Array.isArray(v.links) ? (v.links as unknown[]).filter((l): l is ViewLink => isObject(l) && str(l.traceId) && str(l.spanId)) : [];
   return {
+    ...(links.length ? { links: links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: isObject(l.attributes) ? (l.attributes as Attrs) : {} })) } : {}),
     traceId: v.traceId,
     spanId: v.spanId,
     parentSpanId: str(v.parentSpanId) ? v.parentSpanId : '',

@@ -17,6 +17,13 @@ export interface ViewEvent {
   attributes: Attrs;
 }
 
+/** A link to a span of this or another trace (a batch consumer's producers, a retried request). */
+export interface ViewLink {
+  traceId: string;
+  spanId: string;
+  attributes: Attrs;
+}
+
 /** One span as the viewer keeps, prints and stores it. */
 export interface ViewSpan {
   traceId: string;
@@ -34,6 +41,8 @@ export interface ViewSpan {
   status: { code: number; message: string };
   attributes: Attrs;
   events: ViewEvent[];
+  /** Present only when the span has links (older span files have none). */
+  links?: ViewLink[];
   resource: Attrs;
   scope: { name: string; version: string };
 }

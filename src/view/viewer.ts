@@ -6,8 +6,10 @@ import { formatTrace } from './format-trace';
 import { errorReply, successReply, type OtlpReply } from './otlp-response';
 import { SpanFileWriter } from './span-file';
 import { TraceAssembler, type AssemblerOptions } from './trace-assembler';
+import { TraceStore } from './trace-store';
 import { buildTraceTree, type TraceTree } from './trace-tree';
 import type { ViewSpan } from './view-span';
+import { startWebUi, type WebUi } from './web-ui-server';
 
 /** How to run the viewer. */
 export interface ViewerOptions {
@@ -29,6 +31,10 @@ export interface ViewerOptions {
   warn?: (line: string) => void;
   /** Largest request body accepted, compressed or not (default 32 MiB). */
   maxBodyBytes?: number;
+  /** Serve the web UI (default: not): its port (default 16686, the next free one if taken). */
+  ui?: false | { port?: number; uiDir?: string };
+  /** Spans the UI's store holds (default 1,000,000); the oldest traces are evicted first. */
+  maxSpans?: number;
 }
 
 /** Counters since start. */
@@ -47,6 +53,12 @@ export interface Viewer {
   readonly endpoint: string;
   readonly port: number;
   readonly stats: Readonly<ViewerStats>;
+  /** The web UI, when served. */
+  readonly ui: WebUi | undefined;
+  /** What the UI searches. */
+  readonly store: TraceStore;
+  /** Adds saved spans (a file) to the store, without printing or writing them. */
+  load(spans: readonly ViewSpan[]): void;
   /** Prints every trace still held, complete or not. */
   flush(): void;
   /** Prints what is held, closes the span file and stops listening. */
@@ -55,6 +67,8 @@ export interface Viewer {
 
 const TRACES_PATH = '/v1/traces';
 const TICK_MS = 100;
+/** Evictions by the span bound are reported at once, then at most this often. */
+const EVICTION_REPORT_MS = 10_000;
 
 /**
  * Starts the local OTLP/HTTP trace receiver that prints each completed trace as a tree.
@@ -68,12 +82,15 @@ export async function startViewer(opts: ViewerOptions = {}): Promise<Viewer> {
   const assembler = new TraceAssembler(opts.assembler);
   const file = opts.out ? new SpanFileWriter(opts.out, (err) => warn(`waymark view: cannot write ${opts.out}: ${err.message}`)) : undefined;
   const stats: ViewerStats = { requests: 0, rejected: 0, spans: 0, traces: 0 };
+  const store = new TraceStore(opts.maxSpans);
+  let ui: WebUi | undefined;
 
   function receive(spans: ViewSpan[]): void {
     const valid = spans.filter((s) => s.traceId !== '' && s.spanId !== '');
     stats.spans += valid.length;
     file?.write(valid);
     assembler.add(valid, Date.now());
+    store.add(valid);
   }
 
   function print(traces: ViewSpan[][]): void {
@@ -81,7 +98,7 @@ export async function startViewer(opts: ViewerOptions = {}): Promise<Viewer> {
       stats.traces++;
       try {
         const tree = buildTraceTree(spans);
-        write?.(formatTrace(tree, { color: opts.color ?? false }) + '\n');
+        write?.(formatTrace(tree, { color: opts.color ?? false, traceUrl: ui?.traceUrl }) + '\n');
         opts.onTrace?.(tree);
       } catch (err) {
         warn(`waymark view: could not print a trace: ${(err as Error).message}`);
@@ -126,8 +143,31 @@ export async function startViewer(opts: ViewerOptions = {}): Promise<Viewer> {
     server.listen(opts.port ?? 4318, host, () => resolve());
   });
   server.on('error', (err) => warn(`waymark view: ${err.message}`));
+  if (opts.ui) {
+    try {
+      ui = await startWebUi({ store, port: opts.ui.port, host, uiDir: opts.ui.uiDir, warn });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+  }
 
-  const timer = setInterval(() => print(assembler.takeComplete(Date.now())), TICK_MS);
+  let reported = { at: 0, traces: 0, spans: 0 };
+  function reportEvictions(now: number): void {
+    const { evictedTraces, evictedSpans, maxSpans } = store.stats;
+    if (evictedTraces === reported.traces || now - reported.at < EVICTION_REPORT_MS) return;
+    warn(
+      `waymark view: holding at most ${maxSpans} spans (--max-spans): evicted the ${evictedTraces - reported.traces} oldest traces ` +
+        `(${evictedSpans - reported.spans} spans) since the last report, ${evictedTraces} in all`,
+    );
+    reported = { at: now, traces: evictedTraces, spans: evictedSpans };
+  }
+
+  const timer = setInterval(() => {
+    const now = Date.now();
+    print(assembler.takeComplete(now));
+    reportEvictions(now);
+  }, TICK_MS);
   timer.unref();
 
   const port = (server.address() as AddressInfo).port;
@@ -138,10 +178,14 @@ export async function startViewer(opts: ViewerOptions = {}): Promise<Viewer> {
     endpoint,
     port,
     stats,
+    ui,
+    store,
+    load: (spans) => store.add(spans),
     flush: () => print(assembler.takeAll()),
     close: () => {
       closing ??= (async () => {
         clearInterval(timer);
+        await ui?.close();
         const closed = once(server, 'close');
         server.close();
         server.closeIdleConnections();

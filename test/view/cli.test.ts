@@ -118,11 +118,14 @@ describe('waymark view', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     const out = path.join(dir, 'received.jsonl');
     const c = io({ untilStopped: () => stopped });
-    const done = runCli(['view', '--port', '0', '--out', out, '--quiet', '50ms'], c);
+    const done = runCli(['view', '--port', '0', '--ui-port', '0', '--out', out, '--quiet', '50ms'], c);
     const url = await waitFor(() => /receiving OTLP\/HTTP traces on (\S+)/.exec(c.err)?.[1]);
+    const ui = /web UI on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(c.err)?.[1];
+    expect(ui, c.err).toBeDefined();
     const res = await fetch(url, { method: 'POST', body: encodedRequest(requestFromSpans(slowRequest())), headers: { 'content-type': 'application/x-protobuf' } });
     expect(res.status).toBe(200);
     await waitFor(() => (c.out.includes('BOTTLENECK') ? true : undefined));
+    expect(c.out).toContain(`Open in the web UI: ${ui}/trace/4bf92f3577b34da6a3ce929d0e0e4736\n`);
     stop();
     expect(await done).toBe(0);
     expect(c.out).not.toContain('\x1b[');
@@ -131,12 +134,29 @@ describe('waymark view', () => {
     expect(q.out).toContain('1 trace\n');
   });
 
+  it('loads a span file into the UI and keeps receiving; warns when --host leaves loopback', async () => {
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    const c = io({ untilStopped: () => stopped });
+    const done = runCli(['view', file, '--port', '0', '--ui-port', '0', '--host', '0.0.0.0', '--max-spans', '100'], c);
+    const ui = await waitFor(() => /web UI on (http:\/\/0\.0\.0\.0:\d+)\n/.exec(c.err)?.[1]);
+    expect(c.err).toContain(`waymark view: loaded 14 spans (2 traces) from ${file}\n`);
+    expect(c.err.match(/warning/g)).toHaveLength(1);
+    expect(c.err).toContain('waymark view: warning: --host 0.0.0.0 serves every received span');
+    const res = await fetch(ui.replace('0.0.0.0', '127.0.0.1') + '/api/traces?tags=error%3Dtrue');
+    expect((await res.json()).data.map((t: { traceId: string }) => t.traceId)).toEqual(['a1b2c3d4e5f60718293a4b5c6d7e8f90']);
+    stop();
+    expect(await done).toBe(0);
+  });
+
   it('rejects a bad port or quiet period', async () => {
     const c = io();
     expect(await runCli(['view', '--port', 'x'], c)).toBe(1);
     expect(c.err).toMatch(/--port must be a port number/);
     expect(await runCli(['view', '--quiet', 'a while'], c)).toBe(1);
     expect(c.err).toMatch(/--quiet must be a duration/);
+    expect(await runCli(['view', '--max-spans', '0'], c)).toBe(1);
+    expect(c.err).toMatch(/--max-spans must be a positive whole number/);
   });
 });
 

@@ -114,6 +114,7 @@ export function expectedSpans(): ViewSpan[] {
         empty: null,
       },
       events: [{ name: 'exception', timeUnixNano: '1700000000500000000', attributes: { 'exception.message': 'boom' } }],
+      links: [{ traceId: OTHER_TRACE, spanId: CHILD, attributes: { l: 'm' } }],
       resource: usersResource,
       scope: { name: 'waymark-http', version: '0.1.0' },
     },
