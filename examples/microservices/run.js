@@ -1,9 +1,13 @@
 'use strict';
 // `npm run demo`: the tutorial's request path (gateway → auth / users → database), three
 // services run under `node --require waymark/register.js` with no tracing code of their own,
-// and the traces printed as trees by the local viewer (`waymark view`) running in this process.
+// and the traces printed as trees by the local viewer (`waymark view`) running in this process,
+// whose web UI (http://127.0.0.1:16686, or the next free port) shows them too.
 //
-//   node examples/microservices/run.js [--out spans.jsonl] [--keep-running] [--no-color]
+//   node examples/microservices/run.js [--out spans.jsonl] [--keep-running | --exit] [--ui-port 16686] [--no-color]
+//
+// Run in a terminal, it keeps the services and the web UI up until Ctrl-C (--exit: stop once
+// the traces are printed); otherwise (a pipe, CI) it exits unless --keep-running is given.
 //
 // Uses DATABASE_URL when set (a scratch database: it creates and fills a `users` table),
 // otherwise an embedded PostgreSQL (PGlite). Uses REDIS_URL (default redis://127.0.0.1:6379)
@@ -29,6 +33,8 @@ async function main() {
     options: {
       out: { type: 'string' },
       'keep-running': { type: 'boolean' },
+      exit: { type: 'boolean' },
+      'ui-port': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
     },
@@ -39,8 +45,10 @@ async function main() {
   let held = [];
   const gatewayTraces = [];
   let onGatewayTrace = () => {};
+  const keepRunning = values['keep-running'] || (!values.exit && process.stdout.isTTY === true);
   const viewer = await view.startViewer({
     port: 0,
+    ui: { port: values['ui-port'] === undefined ? 16686 : Number(values['ui-port']) },
     out: values.out,
     color,
     write: (text) => (held ? held.push(text) : print(text)),
@@ -80,6 +88,7 @@ async function main() {
     print(
       `Waymark demo: gateway → auth / users → database, traced with zero code changes\n` +
         `  viewer    ${viewer.url} (waymark view, in this process)\n` +
+        `  web UI    ${viewer.ui.url}\n` +
         `  database  ${databaseLabel}\n` +
         `  cache     ${usersReady.cache ? `Redis at ${usersReady.cache}` : 'none (no Redis reachable; set REDIS_URL to use one)'}\n` +
         `  services  gateway ${local(gatewayReady.port)} → auth ${local(authReady.port)}, users ${local(usersReady.port)}\n\n` +
@@ -95,9 +104,10 @@ async function main() {
     held = undefined;
     await waitFor(() => gatewayTraces.length >= REQUESTS.length, 20_000, (wake) => (onGatewayTrace = wake));
 
-    if (values['keep-running']) {
+    print(`See them in the web UI: ${viewer.ui.url}\n  the tutorial's search for the slow one: ${viewer.ui.url}/search?service=users&minDuration=1s\n`);
+    if (keepRunning) {
       print(
-        `Still running. Try:\n  curl -H 'authorization: Bearer demo-token' ${local(gatewayReady.port)}/api/users/3\n` +
+        `\nStill running: the services and the web UI stay up. Try:\n  curl -H 'authorization: Bearer demo-token' ${local(gatewayReady.port)}/api/users/3\n` +
           `Ctrl-C to stop.\n\n`,
       );
       await untilSignal();
