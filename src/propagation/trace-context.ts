@@ -68,8 +68,9 @@ export function parseTraceParent(value: string): SpanContext | undefined {
   const f1 = lowerHexValue(value.charCodeAt(start + 54));
   if (f0 < 0 || f1 < 0) return undefined;
 
-  const traceId = TraceId.fromWords(value.slice(start + 3, start + 35), w0, w1, w2, w3);
-  return new RemoteSpanContext(traceId, value.slice(start + 36, start + 52), f0 * 16 + f1);
+  const flags = f0 * 16 + f1;
+  const traceId = TraceId.fromWords(value.slice(start + 3, start + 35), w0, w1, w2, w3, flags);
+  return new RemoteSpanContext(traceId, value.slice(start + 36, start + 52), flags);
 }
 
 /** The traceparent we send: always version 00, the highest version this code knows. */

@@ -8,8 +8,6 @@ const MAX_HEADER_LENGTH = 512;
 /** "tracestate Limits": entries longer than this are the first to go when truncating. */
 const LARGE_MEMBER_LENGTH = 128;
 
-const AT = 0x40;
-
 /** lcalpha: a-z. */
 function isLcAlpha(c: number): boolean {
   return c >= 0x61 && c <= 0x7a;
@@ -19,44 +17,28 @@ function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** The Level 1 key characters after the first: lcalpha / DIGIT / "_" / "-" / "*" / "/". */
+/** keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@". */
 function isKeyChar(c: number): boolean {
-  return isLcAlpha(c) || isDigit(c) || c === 0x5f || c === 0x2d || c === 0x2a || c === 0x2f;
+  return isLcAlpha(c) || isDigit(c) || c === 0x5f || c === 0x2d || c === 0x2a || c === 0x2f || c === 0x40;
 }
 
 /**
- * Key grammar of W3C Trace Context Level 1 ("Key"), which the official test suite
- * (test/test.py, strict level 2) enforces:
- *   simple-key       = lcalpha 0*255(keychar)                  ; 1–256 chars
- *   multi-tenant-key = tenant-id "@" system-id
- *   tenant-id        = (lcalpha / DIGIT) 0*240(keychar)        ; 1–241 chars
- *   system-id        = lcalpha 0*13(keychar)                   ; 1–14 chars
+ * Key grammar of W3C Trace Context Level 2 ("Key"):
+ *   key     = ( lcalpha / DIGIT ) 0*255( keychar )   ; 1–256 chars in all
+ *   keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+ * Level 1's multi-tenant form (`tenant@system`, with its 241- and 14-character parts) is
+ * gone: "@" is an ordinary key character after the first, so `foo@`, `foo@@bar` and
+ * `t@vvvvvvvvvvvvvvv` are keys, and the 256-character limit counts the whole key.
  */
 function isValidKey(s: string, start: number, end: number): boolean {
   const length = end - start;
-  if (length === 0) return false;
-  let at = -1;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === AT) {
-      if (at !== -1) return false;
-      at = i;
-    } else if (!isKeyChar(c)) {
-      return false;
-    }
-  }
+  if (length === 0 || length > 256) return false;
   const first = s.charCodeAt(start);
-  if (at === -1) return length <= 256 && isLcAlpha(first);
-  const tenantLength = at - start;
-  const systemLength = end - at - 1;
-  return (
-    tenantLength >= 1 &&
-    tenantLength <= 241 &&
-    (isLcAlpha(first) || isDigit(first)) &&
-    systemLength >= 1 &&
-    systemLength <= 14 &&
-    isLcAlpha(s.charCodeAt(at + 1))
-  );
+  if (!isLcAlpha(first) && !isDigit(first)) return false;
+  for (let i = start + 1; i < end; i++) {
+    if (!isKeyChar(s.charCodeAt(i))) return false;
+  }
+  return true;
 }
 
 /**
@@ -131,13 +113,18 @@ export class W3CTraceState implements TraceState {
 
 /**
  * Parses a combined tracestate header. Returns undefined when it holds no members or is
- * invalid as a whole: a malformed member, a duplicate key, or more than 32 members all
- * discard the entire header, as the spec's official test suite expects (test/test.py
- * test_tracestate_duplicated_keys / _member_count_limit / _key_illegal_characters).
- * Empty and whitespace-only members are allowed and skipped ("tracestate Header Field Values").
+ * invalid as a whole: a malformed member or more than 32 members discard the entire
+ * header, as the spec's official test suite expects (test/test.py
+ * test_tracestate_member_count_limit / _key_illegal_characters / _value_illegal_characters).
+ * A key seen again is not an error: the list is still inherited and the later duplicate
+ * dropped ("Mutating the tracestate Field": vendors MAY discard duplicate keys; Level 2's
+ * test_tracestate_duplicated_keys accepts keeping either one). The leftmost is kept, as
+ * the most recently written. Empty and whitespace-only members are allowed and skipped
+ * ("tracestate Header Field Values"); they do not count towards the 32.
  */
 export function parseTraceState(header: string): W3CTraceState | undefined {
   const entries = new Map<string, string>();
+  let members = 0;
   const n = header.length;
   let pos = 0;
   while (pos <= n) {
@@ -153,9 +140,9 @@ export function parseTraceState(header: string): W3CTraceState | undefined {
     const eq = header.indexOf('=', start);
     if (eq === -1 || eq >= end) return undefined;
     if (!isValidKey(header, start, eq) || !isValidValue(header, eq + 1, end)) return undefined;
+    if (++members > MAX_MEMBERS) return undefined;
     const key = header.slice(start, eq);
-    if (entries.has(key) || entries.size === MAX_MEMBERS) return undefined;
-    entries.set(key, header.slice(eq + 1, end));
+    if (!entries.has(key)) entries.set(key, header.slice(eq + 1, end));
   }
   return entries.size === 0 ? undefined : new W3CTraceState(entries);
 }

@@ -6,9 +6,10 @@ import type { TraceId } from '../span-context/ids';
  * undefined for a root; trace id) → sampled?
  * Built-ins ignore name, kind and attributes, so the hot path does not build the
  * SamplingResult objects the API's Sampler interface would need.
+ * The trace id carries the W3C Level 2 `random` flag (`traceId.randomFlag`): set for every
+ * trace started here, and for a continued trace exactly when the caller set it.
  */
 export type SampleDecision = (parentSampled: boolean | undefined, traceId: TraceId) => boolean;
-
 
 /**
  * TraceIdRatioBased per the current spec (consistent probability sampling): compare the
@@ -17,6 +18,13 @@ export type SampleDecision = (parentSampled: boolean | undefined, traceId: Trace
  * same trace id and ratio, and a trace sampled at ratio r is sampled at any ratio ≥ r.
  * The 56 bits exceed a double's 53, so they are compared as the low 24 bits of the third
  * 32-bit word and the whole fourth word.
+ *
+ * The OTel SDK spec freezes TraceIdRatioBased's behaviour until 2027 in favour of the
+ * ProbabilitySampler, which makes this same R >= T decision and adds what this does not:
+ * R from an explicit `ot=rv:` in tracestate when present, `ot=th:T` written into the
+ * tracestate of a sampled span, and a warning when a child decision presumes randomness
+ * that `traceId.randomFlag` does not confirm. Our roots always have the flag (ids from
+ * the CSPRNG pool), so for parentbased_traceidratio the presumption never arises.
  */
 export function traceIdRatio(ratio: number): SampleDecision {
   if (!(ratio > 0)) return () => false;

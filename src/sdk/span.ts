@@ -29,6 +29,9 @@ export interface SpanSink {
 }
 
 // Shared empty arrays: most spans have no events or links, so none is allocated for them.
+/** W3C trace flag: sampled (a recording span's trace is sampled). */
+const SAMPLED = 0x01;
+
 const NO_EVENTS: SpanEventRecord[] = Object.freeze([]) as unknown as SpanEventRecord[];
 const NO_LINKS: SpanLinkRecord[] = Object.freeze([]) as unknown as SpanLinkRecord[];
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
@@ -69,7 +72,7 @@ export class Span extends SpanIdentity implements ApiSpan, SpanRecord {
     kind: SpanKind,
     startTime: TimeInput | undefined,
   ) {
-    super(trace, 1, traceState, localParent, remoteParent);
+    super(trace, SAMPLED | trace.randomFlag, traceState, localParent, remoteParent);
     this.scope = scope;
     this.#limits = limits;
     this.#sink = sink;

@@ -102,7 +102,7 @@ export class Tracer implements ApiTracer {
         traceId = parsed;
       } else {
         remote = validParent(sc);
-        if (remote !== undefined) traceId = TraceId.fromHex(remote.traceId);
+        if (remote !== undefined) traceId = TraceId.fromHex(remote.traceId, remote.traceFlags);
       }
       if (remote !== undefined) {
         traceState = remote.traceState;
@@ -117,7 +117,7 @@ export class Tracer implements ApiTracer {
       if (request !== undefined) parentSampled = request !== 'deny';
     }
     const state = this.#state;
-    if (!state.sample(parentSampled, traceId)) return new UnsampledSpan(traceId, 0, traceState, local, remote);
+    if (!state.sample(parentSampled, traceId)) return new UnsampledSpan(traceId, traceId.randomFlag, traceState, local, remote);
     const span = new Span(
       this.#scope,
       state.limits,

@@ -1,5 +1,5 @@
 import { isSpanContextValid, type SpanContext, type TraceState } from '@opentelemetry/api';
-import { TraceId } from './ids';
+import { RANDOM_TRACE_FLAG, TraceId } from './ids';
 import { SpanIdentity } from './span-identity';
 
 /**
@@ -8,8 +8,8 @@ import { SpanIdentity } from './span-identity';
  * continues the trace from the words, with no regex check and no hex parsing.
  *
  * The fields stay plain, writable data, as the API's SpanContext is. Whoever changes an
- * id afterwards gets the generic path: `parsedTrace()` answers only while both ids are
- * the very strings the parser produced.
+ * id or the random flag afterwards gets the generic path: `parsedTrace()` answers only
+ * while both ids are the very strings the parser produced and the flag is as parsed.
  */
 export class RemoteSpanContext implements SpanContext {
   traceId: string;
@@ -29,9 +29,12 @@ export class RemoteSpanContext implements SpanContext {
     this.#spanId = spanId;
   }
 
-  /** The parsed trace id, or undefined when an id field was changed since parsing. */
+  /** The parsed trace id, or undefined when an id field or the random flag was changed since parsing. */
   parsedTrace(): TraceId | undefined {
-    return this.traceId === this.#trace.hex && this.spanId === this.#spanId ? this.#trace : undefined;
+    const trace = this.#trace;
+    const same =
+      this.traceId === trace.hex && this.spanId === this.#spanId && (this.traceFlags & RANDOM_TRACE_FLAG) === trace.randomFlag;
+    return same ? trace : undefined;
   }
 }
 

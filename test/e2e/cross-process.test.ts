@@ -44,9 +44,10 @@ describe('one trace across processes', () => {
     expect(bServer.parentSpanId).toBe(aClient.spanId);
     expect(bClient.parentSpanId).toBe(bServer.spanId);
     expect(cServer.parentSpanId).toBe(bClient.spanId);
-    // The header C received names B's client span as its parent.
+    // The header C received names B's client span as its parent; A started the trace, so
+    // the flags say sampled and random (03).
     const body = JSON.parse(res.body);
-    expect(body.downstream.downstream.received.traceparent).toBe(`00-${aServer.traceId}-${bClient.spanId}-01`);
+    expect(body.downstream.downstream.received.traceparent).toBe(`00-${aServer.traceId}-${bClient.spanId}-03`);
   });
 
   it('a service that receives B3 continues the trace and forwards W3C and B3 both', async () => {

@@ -102,7 +102,7 @@ describe('amqplib promise API', () => {
       'server.port': 5672,
     });
     expect(got!.headers).toMatchObject({ 'x-app': 'kept' });
-    expect(got!.headers!.traceparent).toBe(`00-${producer.traceId}-${producer.spanId}-01`);
+    expect(got!.headers!.traceparent).toBe(`00-${producer.traceId}-${producer.spanId}-03`);
 
     expect(consumer.name).toBe(`process ${q}`);
     expect(consumer.traceId).toBe(producer.traceId);

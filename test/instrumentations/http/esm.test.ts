@@ -67,7 +67,7 @@ describe('node --import ./register.mjs (ESM app)', () => {
     expect(new Set([rootClient, chain, leafClient, leaf].map((s) => s.traceId)).size).toBe(1);
     expect(fetchClient.scope).toMatch(/^waymark\/fetch/);
     expect(fetched.parentId).toBe(fetchClient.id);
-    expect(seen.find((s) => s.url === '/chain')!.traceparent).toBe(`00-${rootClient.traceId}-${rootClient.id}-01`);
+    expect(seen.find((s) => s.url === '/chain')!.traceparent).toBe(`00-${rootClient.traceId}-${rootClient.id}-03`);
   });
 
   it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=http,fetch: no spans, no headers, same output', async () => {

@@ -20,7 +20,16 @@ describe('W3CTraceState', () => {
     expect(base.set('congo', 'ucfJifl5GOE').serialize()).toBe('congo=ucfJifl5GOE,rojo=00f067aa0ba902b7');
   });
 
+  it('set takes Level 2 keys: "@" anywhere after the first character, a digit first', () => {
+    expect(base.set('foo@', 'x').get('foo@')).toBe('x');
+    expect(base.set('foo@@bar', 'x').get('foo@@bar')).toBe('x');
+    expect(base.set('1abc', 'x').get('1abc')).toBe('x');
+    expect(base.set('z'.repeat(256), 'x').size).toBe(3);
+  });
+
   it('set ignores invalid keys and values', () => {
+    expect(base.set('@foo', 'x')).toBe(base);
+    expect(base.set('z'.repeat(257), 'x')).toBe(base);
     expect(base.set('Bad', 'x')).toBe(base);
     expect(base.set('ok', 'a,b')).toBe(base);
     expect(base.set('ok', '')).toBe(base);

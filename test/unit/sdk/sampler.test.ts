@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createSampler, traceIdRatio } from '../../../src/sdk/sampler';
 import { TraceId } from '../../../src/span-context/ids';
 
-const T = (hex: string) => TraceId.fromHex(hex);
+const T = (hex: string) => TraceId.fromHex(hex, 0x02);
 const newTraceId = () => TraceId.random();
 
 const parent = (sampled: boolean) => sampled;

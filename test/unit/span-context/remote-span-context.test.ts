@@ -34,7 +34,7 @@ describe('traceparent parsed into words', () => {
         const sc = parseTraceParent(`00-${traceId}-${spanId}-01`);
         if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return sc === undefined;
         const parsed = (sc as RemoteSpanContext).parsedTrace()!;
-        expect(words(parsed)).toEqual(words(TraceId.fromHex(traceId)));
+        expect(words(parsed)).toEqual(words(TraceId.fromHex(traceId, 0)));
         expect(parsed.hex).toBe(traceId);
         return true;
       }),
@@ -46,7 +46,7 @@ describe('traceparent parsed into words', () => {
     const { tracer, ended } = setup();
     tracer.startSpan('s', {}, trace.setSpanContext(ROOT_CONTEXT, parseTraceParent(`00-${T}-${P}-01`)!)).end();
     const span = ended[0] as Span;
-    expect(words(span.trace)).toEqual(words(TraceId.fromHex(T)));
+    expect(words(span.trace)).toEqual(words(TraceId.fromHex(T, 0)));
     expect([span.traceId, span.parentSpanId, span.parentIsRemote]).toEqual([T, P, true]);
   });
 
@@ -65,7 +65,7 @@ describe('traceparent parsed into words', () => {
     tracer.startSpan('broken', {}, trace.setSpanContext(ROOT_CONTEXT, broken)).end();
     const [c, b] = ended as Span[];
     expect(c!.traceId).toBe(other);
-    expect(words(c!.trace)).toEqual(words(TraceId.fromHex(other)));
+    expect(words(c!.trace)).toEqual(words(TraceId.fromHex(other, 0)));
     expect(b!.parentSpanId).toBeUndefined();
     expect(b!.traceId).not.toBe(T);
   });
