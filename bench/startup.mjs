@@ -1,6 +1,8 @@
 // Added startup: time from spawn to "ready" for an app that loads express, under no agent,
-// Waymark and the OpenTelemetry Node agent, in alternating rounds; median per agent.
-//   node bench/startup.mjs        (ROUNDS=21)
+// Waymark and the OpenTelemetry Node agent, in alternating rounds; median per agent. The ESM
+// rows import express from an .mjs app, with Waymark as `--import register.mjs`, and are
+// compared with the same app without an agent.
+//   node bench/startup.mjs        (ROUNDS=21; ONLY=none,waymark,none-esm,waymark-esm)
 //   BASELINE=/path/to/other/checkout/register.js node bench/startup.mjs   (adds that agent: before/after)
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -8,12 +10,18 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.ROUNDS || 21);
+const CJS_APP = path.join(ROOT, 'bench/apps/startup-express.js');
+const ESM_APP = path.join(ROOT, 'bench/apps/startup-express.mjs');
 const AGENTS = {
-  none: [],
-  waymark: ['--require', path.join(ROOT, 'register.js')],
-  otel: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
-  ...(process.env.BASELINE ? { baseline: ['--require', path.resolve(process.env.BASELINE)] } : {}),
+  none: [CJS_APP],
+  waymark: ['--require', path.join(ROOT, 'register.js'), CJS_APP],
+  otel: ['--require', '@opentelemetry/auto-instrumentations-node/register', CJS_APP],
+  ...(process.env.BASELINE ? { baseline: ['--require', path.resolve(process.env.BASELINE), CJS_APP] } : {}),
+  'none-esm': [ESM_APP],
+  'waymark-esm': ['--import', path.join(ROOT, 'register.mjs'), ESM_APP],
+  ...(process.env.BASELINE ? { 'baseline-esm': ['--import', path.resolve(path.dirname(process.env.BASELINE), 'register.mjs'), ESM_APP] } : {}),
 };
+if (process.env.ONLY) for (const name of Object.keys(AGENTS)) if (!process.env.ONLY.split(',').includes(name)) delete AGENTS[name];
 const ENV = {
   PATH: process.env.PATH,
   OTEL_TRACES_EXPORTER: 'otlp',
@@ -26,7 +34,7 @@ const ENV = {
 function once(args) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [...args, path.join(ROOT, 'bench/apps/startup-express.js')], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.on('data', (d) => {
       if (String(d).includes('ready')) {
         resolve(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -46,6 +54,7 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-const base = median(times.none);
-console.log(`node ${process.version}; ${ROUNDS} alternating rounds; spawn → "ready" after require('express')`);
-console.table(Object.fromEntries(Object.entries(times).map(([a, t]) => [a, { 'median ms': +median(t).toFixed(1), 'added ms': +(median(t) - base).toFixed(1) }])));
+// Each row is compared with the no-agent app of its module system.
+const base = (a) => median(times[a.endsWith('-esm') ? 'none-esm' : 'none'] ?? [NaN]);
+console.log(`node ${process.version}; ${ROUNDS} alternating rounds; spawn → "ready" after loading express`);
+console.table(Object.fromEntries(Object.entries(times).map(([a, t]) => [a, { 'median ms': +median(t).toFixed(1), 'added ms': +(median(t) - base(a)).toFixed(1) }])));

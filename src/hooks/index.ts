@@ -12,10 +12,15 @@ export type { HookConfig } from './select';
 
 /** Marks the process as hooked, across copies of the agent (several installs, bundled copies). */
 const INSTALLED = Symbol.for('waymark.hooks.installed');
-/** Set by register.mjs once the import-in-the-middle loader is registered. */
+/**
+ * Set by register.mjs once import-in-the-middle's hook is registered: `true` for the loader
+ * thread (module.register, which learns the hooked names from Hook() over its channel), or a
+ * function taking the hooked module names for the in-thread hooks (module.registerHooks).
+ */
 export const ESM_LOADER_FLAG = Symbol.for('waymark.esm.loader');
+type EsmLoader = true | ((moduleNames: readonly string[]) => void);
 
-type Global = typeof globalThis & { [INSTALLED]?: true; [ESM_LOADER_FLAG]?: true };
+type Global = typeof globalThis & { [INSTALLED]?: true; [ESM_LOADER_FLAG]?: EsmLoader };
 
 /** What `installHooks` returns; `uninstall` exists for tests and shutdown. */
 export interface HooksHandle {
@@ -98,7 +103,8 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
     } catch (err) {
       diag.error(`require hook not installed: ${describeError(err)}`);
     }
-    if (g[ESM_LOADER_FLAG]) hooks.push(...installEsmHook(keys, onLoad));
+    const esmLoader = g[ESM_LOADER_FLAG];
+    if (esmLoader) hooks.push(...installEsmHook(esmLoader, keys, onLoad));
   }
 
   // Instrumentations with no module to hook (diagnostics-channel subscribers) start now.
@@ -209,6 +215,7 @@ function load(state: EntryState): Instrumentation | null {
 }
 
 function installEsmHook(
+  loader: EsmLoader,
   keys: string[],
   onLoad: (exports: unknown, name: string, basedir: string | undefined, esm: boolean) => unknown,
 ): Unhookable[] {
@@ -216,6 +223,7 @@ function installEsmHook(
     const { Hook } = require('import-in-the-middle') as typeof import('import-in-the-middle');
     // Internal files of packages are loaded by require() even in ESM apps: the require hook has them.
     const roots = keys.filter((k) => !k.includes('/') || (k.startsWith('@') && k.split('/').length === 2));
+    if (typeof loader === 'function') loader(roots);
     const hook = new Hook(roots, (exported, name, basedir) => {
       onLoad(exported, name, basedir || undefined, true);
     });
