@@ -11,6 +11,8 @@
 //
 //   node bench/http-throughput.mjs [express-hello fastify-hello express-fetch-pg]
 //   ROUNDS=3 DURATION=8 CONNECTIONS=32 to tune; results in bench/results/http-<date>.json
+//   NODE_BIN=<node binary> runs the servers on that Node line; AGENT_DIR=<dir> takes the
+//   OpenTelemetry agent and dd-trace from <dir>/node_modules (bench/lines.mjs sets both).
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -39,28 +41,33 @@ if (!has('wrk')) {
 const pin = has('taskset');
 // This process hosts the counting receiver: keep it on the load generator's core, off the server's.
 if (pin) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-const resolvable = (m) => { try { require.resolve(m); return true; } catch { return false; } };
+const NODE_BIN = process.env.NODE_BIN || process.execPath;
+const AGENT_PATHS = process.env.AGENT_DIR ? { paths: [path.resolve(process.env.AGENT_DIR)] } : undefined;
+const agentModule = (m) => { try { return require.resolve(m, AGENT_PATHS); } catch { return undefined; } };
 
 const AGENTS = {
   none: { args: [], env: {} },
+  // The floor of every AsyncLocalStorage-based agent: one ALS context per request, no spans.
+  'als-only': { args: ['--require', path.join(ROOT, 'bench/preload-als-only.js')], env: {} },
   waymark: { args: ['--require', path.join(ROOT, 'register.js')], env: {} },
   otel: {
-    args: ['--require', '@opentelemetry/auto-instrumentations-node/register'],
+    args: ['--require', agentModule('@opentelemetry/auto-instrumentations-node/register')],
     // Cloud resource detectors would probe metadata addresses this machine cannot reach.
     env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process' },
   },
 };
-if (resolvable('dd-trace')) {
+if (!AGENTS.otel.args[1]) delete AGENTS.otel;
+if (agentModule('dd-trace/init')) {
   // dd-trace speaks the Datadog agent protocol (msgpack), not OTLP: it sends to the counting
   // receiver too (which answers 200), but its spans are not counted, only its requests.
-  AGENTS['dd-trace'] = { args: ['--require', 'dd-trace/init'], env: { DD_TRACE_AGENT_URL: '{receiver}', DD_TRACE_SAMPLE_RATE: '1', DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false', DD_REMOTE_CONFIGURATION_ENABLED: 'false', DD_RUNTIME_METRICS_ENABLED: 'false' } };
+  AGENTS['dd-trace'] = { args: ['--require', agentModule('dd-trace/init')], env: { DD_TRACE_AGENT_URL: '{receiver}', DD_TRACE_SAMPLE_RATE: '1', DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false', DD_REMOTE_CONFIGURATION_ENABLED: 'false', DD_RUNTIME_METRICS_ENABLED: 'false' } };
 }
 
 function startServer(app, agent, receiverUrl) {
   const a = AGENTS[agent];
   const args = [...a.args, path.join(ROOT, 'bench/apps', `${app}.js`)];
-  const cmd = pin ? 'taskset' : process.execPath;
-  const argv = pin ? ['-c', '0', process.execPath, ...args] : args;
+  const cmd = pin ? 'taskset' : NODE_BIN;
+  const argv = pin ? ['-c', '0', NODE_BIN, ...args] : args;
   const t0 = process.hrtime.bigint();
   const child = spawn(cmd, argv, {
     cwd: ROOT,
@@ -183,12 +190,23 @@ for (app of APPS) {
   }
 }
 await receiver.close();
-console.log(`node ${process.version}; ${ROUNDS} alternating rounds × ${DURATION}s, wrk -c${CONNECTIONS}; server on CPU 0, wrk + receiver on CPU 1${pin ? '' : ' (taskset missing: unpinned)'}`);
+const serverNode = execFileSync(NODE_BIN, ['--version'], { encoding: 'utf8' }).trim();
+// The version of the package a preload file belongs to (its package.json may not be exported).
+function agentVersion(file) {
+  for (let dir = file && path.dirname(file); dir && dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && path.basename(path.dirname(dir)).match(/^(node_modules|@opentelemetry)$/)) {
+      return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+    }
+  }
+  return undefined;
+}
+const versions = { otel: agentVersion(AGENTS.otel?.args[1]), 'dd-trace': agentVersion(AGENTS['dd-trace']?.args[1]) };
+console.log(`servers on node ${serverNode} (OpenTelemetry agent ${versions.otel}, dd-trace ${versions['dd-trace'] ?? 'not installed'}); ${ROUNDS} alternating rounds × ${DURATION}s, wrk -c${CONNECTIONS}; server on CPU 0, wrk + receiver on CPU 1${pin ? '' : ' (taskset missing: unpinned)'}`);
 for (const [a, rows] of Object.entries(summary)) {
   console.log(`\n${a} (open-loop phase at ${fixedRates[a]} req/s)`);
   console.table(rows);
 }
 mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 const file = path.join(ROOT, 'bench/results', `http-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ node: process.version, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, loadFraction: LOAD_FRACTION, fixedRates, summary, raw }, null, 2));
+writeFileSync(file, JSON.stringify({ node: serverNode, agents: versions, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, loadFraction: LOAD_FRACTION, fixedRates, summary, raw }, null, 2));
 console.log(`\nraw results: ${path.relative(ROOT, file)}`);
