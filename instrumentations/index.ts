@@ -1,4 +1,4 @@
-import type { Instrumentation, InstrumentationEntry } from '../src/instrument/types';
+import type { Instrumentation, InstrumentationEntry } from '../src/instrument';
 
 /**
  * Every instrumentation the agent knows, as lazy entries: data only; `load` requires the

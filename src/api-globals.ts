@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import {
   defaultTextMapGetter,
   defaultTextMapSetter,
-  ROOT_CONTEXT,
   trace,
   type Context,
   type ContextManager,
@@ -20,7 +19,8 @@ import {
  * copy of the API for the pure helpers (trace.setSpan, baggage, enums); that copy's
  * `context`, `trace` and `propagation` singletons must not be used, because they check the
  * registered version against the bundled one and an app on an older 1.x API would make
- * them fall back to no-ops. Everything that reads a registered global goes through here.
+ * them fall back to no-ops. Everything that reads a registered global goes through here
+ * (the context manager through sdk/context-manager.ts's functions, which use ours directly).
  */
 
 /** Where @opentelemetry/api v1 keeps its registered globals (its global-utils). */
@@ -46,27 +46,6 @@ function apiGlobals(): ApiGlobals | undefined {
 export function registeredContextManager(): ContextManager | undefined {
   return apiGlobals()?.context;
 }
-
-/** The registered context API, called straight on the registered manager. */
-export const context = {
-  active(): Context {
-    const m = apiGlobals()?.context;
-    return m !== undefined ? m.active() : ROOT_CONTEXT;
-  },
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    ctx: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    const m = apiGlobals()?.context;
-    return m !== undefined ? m.with(ctx, fn, thisArg, ...args) : fn.apply(thisArg, args);
-  },
-  bind<T>(ctx: Context, target: T): T {
-    const m = apiGlobals()?.context;
-    return m !== undefined ? m.bind(ctx, target) : target;
-  },
-};
 
 /** The registered propagator's inject/extract (a no-op when none is registered). */
 export const propagation = {

@@ -1,5 +1,5 @@
 import { createContextKey, type Context } from '@opentelemetry/api';
-import { context } from './api-globals';
+import { activeContext, withContext } from './sdk/context-manager';
 
 /**
  * The same key @opentelemetry/core uses (createContextKey is Symbol.for(description)),
@@ -19,5 +19,5 @@ export function isTracingSuppressed(ctx: Context): boolean {
 
 /** Runs `fn` with tracing suppressed. */
 export function withoutTracing<T>(fn: () => T): T {
-  return context.with(suppressTracing(context.active()), fn);
+  return withContext(suppressTracing(activeContext()), fn);
 }

@@ -1,6 +1,13 @@
-import { ROOT_CONTEXT, type Context, type TextMapGetter } from '@opentelemetry/api';
-import { propagation } from '../../src/api-globals';
-import { runSpan, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
+import {
+  propagation,
+  ROOT_CONTEXT,
+  startCall,
+  traceCall,
+  type AnyFunction,
+  type Context,
+  type InstrumentationKit,
+  type TextMapGetter,
+} from '../../src/instrument';
 import { processSpec, type AmqpMessage } from './recipe';
 import { amqpServer, type AmqpChannel } from './server';
 
@@ -33,7 +40,7 @@ function tracedConsumer(kit: InstrumentationKit, channel: AmqpChannel, callback:
     const spec = kit.safe(processSpec, { server: amqpServer(channel), message });
     if (spec === undefined) return callback.apply(this, args);
     const parent = kit.safe(deliveryParent, message) ?? ROOT_CONTEXT;
-    return runSpan(kit, spec, () => callback.apply(this, args), parent);
+    return traceCall(startCall(kit, spec, parent), callback, this, args);
   };
 }
 

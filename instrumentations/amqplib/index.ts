@@ -1,4 +1,4 @@
-import type { InstrumentationKit, Instrumentation, AnyFunction } from '../../src/instrument';
+import { ownerOf, type Instrumentation, type InstrumentationKit, type Methods } from '../../src/instrument';
 import { wrapConsume } from './consume';
 import { wrapPublish } from './publish';
 
@@ -9,20 +9,15 @@ import { wrapPublish } from './publish';
  * both export a `Channel` class (ConfirmChannel extends it).
  */
 
-// The patch seam: prototypes are untyped by nature.
-type Methods = Record<string, AnyFunction>;
-
 function channelProto(moduleExports: unknown): Methods | undefined {
-  const ctor = (moduleExports as { Channel?: unknown } | null)?.Channel;
-  const proto = typeof ctor === 'function' ? (ctor as { prototype?: unknown }).prototype : undefined;
-  return proto !== null && typeof proto === 'object' ? (proto as Methods) : undefined;
+  return ownerOf((moduleExports as { Channel?: unknown } | null)?.Channel, 'publish');
 }
 
 /** Patches of amqplib: `Channel#publish` and `Channel#consume` of the promise and callback APIs. */
 export const instrumentation: Instrumentation = {
   patch(moduleExports: unknown, _target, kit: InstrumentationKit) {
     const proto = channelProto(moduleExports);
-    if (proto === undefined || typeof proto.publish !== 'function') throw new Error('amqplib Channel class not found');
+    if (proto === undefined) throw new Error('amqplib Channel class not found');
     kit.wrap(proto, 'publish', wrapPublish(kit));
     kit.wrap(proto, 'consume', wrapConsume(kit));
   },

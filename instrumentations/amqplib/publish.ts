@@ -1,5 +1,13 @@
-import { context, propagation } from '../../src/api-globals';
-import { runSpan, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
+import {
+  context,
+  propagation,
+  setSpan,
+  startCall,
+  traceCall,
+  type AnyFunction,
+  type Context,
+  type InstrumentationKit,
+} from '../../src/instrument';
 import { publishSpec, type AmqpProperties, type PublishCall } from './recipe';
 import { amqpServer, type AmqpChannel } from './server';
 
@@ -13,30 +21,30 @@ export function wrapPublish(kit: InstrumentationKit) {
   return (original: AnyFunction) =>
     function publish(this: AmqpChannel, ...args: unknown[]): unknown {
       if (!kit.active) return original.apply(this, args);
-      const call: PublishCall = {
+      const message: PublishCall = {
         server: amqpServer(this),
         exchange: args[0],
         routingKey: args[1],
         content: args[2],
         options: args[3] as AmqpProperties | undefined,
       };
-      const spec = kit.safe(publishSpec, call);
+      const spec = kit.safe(publishSpec, message);
       if (spec === undefined) return original.apply(this, args);
-      return runSpan(kit, spec, () => {
-        const options = kit.safe(withTraceHeaders, call.options);
-        if (options !== undefined) args[3] = options;
-        return original.apply(this, args);
-      });
+      const call = startCall(kit, spec, context.active());
+      const options = kit.safe2(withTraceHeaders, message.options, setSpan(call.parent, call.span));
+      if (options !== undefined) args[3] = options;
+      return traceCall(call, original, this, args);
     };
 }
 
 /**
- * Copies of `options` and its headers carrying the active (producer) context; `undefined`
- * when the propagators inject nothing (the message then goes out as the caller built it).
+ * Copies of `options` and its headers carrying `producer` (default: the active context);
+ * `undefined` when the propagators inject nothing (the message then goes out as the caller
+ * built it).
  */
-export function withTraceHeaders(options: AmqpProperties | undefined): AmqpProperties | undefined {
+export function withTraceHeaders(options: AmqpProperties | undefined, producer: Context = context.active()): AmqpProperties | undefined {
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  propagation.inject(producer, carrier);
   if (Object.keys(carrier).length === 0) return undefined;
   const headers = options?.headers;
   const merged = headers !== null && typeof headers === 'object' ? { ...(headers as object), ...carrier } : carrier;

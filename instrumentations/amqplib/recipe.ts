@@ -1,6 +1,7 @@
-import { SpanKind, type Attributes } from '@opentelemetry/api';
-import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, type SpanSpec } from '../../src/instrument';
 import {
+  SpanKind,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
   ATTR_MESSAGING_DESTINATION_ANONYMOUS,
   ATTR_MESSAGING_DESTINATION_NAME,
   ATTR_MESSAGING_MESSAGE_BODY_SIZE,
@@ -11,7 +12,9 @@ import {
   ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
   ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG,
   ATTR_MESSAGING_SYSTEM,
-} from '../../src/instrument/semconv';
+  type Attributes,
+  type SpanSpec,
+} from '../../src/instrument';
 import {
   AMQP_OPERATION_PROCESS,
   AMQP_OPERATION_PUBLISH,

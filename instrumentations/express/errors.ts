@@ -1,6 +1,4 @@
-import type { Exception } from '@opentelemetry/api';
-import { getServerSpan, recordServerError } from '../../src/instrument';
-import { isClientError } from '../../src/instrument/client-error';
+import { recordFrameworkError } from '../../src/instrument';
 import type { RequestState } from './state';
 
 /**
@@ -12,10 +10,5 @@ export function recordRequestError(state: RequestState, err: unknown): void {
   // `next('route')` / `next('router')` are routing signals, and falsy values mean "no error".
   if (!err || err === 'route' || err === 'router' || state.lastError === err) return;
   state.lastError = err;
-  if (isClientError(err)) {
-    // A 4xx error (http-errors' NotFound, a validation error): the event only.
-    getServerSpan(state.req)?.recordException(err as Exception);
-    return;
-  }
-  recordServerError(state.req, err);
+  recordFrameworkError(state.req, err);
 }

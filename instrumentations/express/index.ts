@@ -1,5 +1,4 @@
-import type { Instrumentation, InstrumentationKit, ModuleTarget } from '../../src/instrument';
-import { diag } from '../../src/diag';
+import { diag, ownerOf, type Instrumentation, type InstrumentationKit, type ModuleTarget } from '../../src/instrument';
 import { readExpressConfig } from './config';
 import { EXPRESS4_LAYER, patchLayer, ROUTER2_LAYER, unpatchLayer } from './layer-patch';
 import { patchRouter, unpatchRouter } from './router-patch';
@@ -20,14 +19,14 @@ const PATCHERS: Readonly<Record<string, Patcher>> = {
   // Express 4: the Router "proto" is the module export itself (routers get it as prototype).
   'lib/router/index.js': { patch: (e, kit) => patchRouter(e, kit), unpatch: (e, kit) => unpatchRouter(e, kit) },
   'lib/router/layer.js': {
-    patch: (e, kit, spans) => patchLayer(prototypeOf(e), EXPRESS4_LAYER, kit, spans),
-    unpatch: (e, kit) => unpatchLayer(prototypeOf(e), EXPRESS4_LAYER, kit),
+    patch: (e, kit, spans) => patchLayer(owner(e, EXPRESS4_LAYER.request), EXPRESS4_LAYER, kit, spans),
+    unpatch: (e, kit) => unpatchLayer(owner(e, EXPRESS4_LAYER.request), EXPRESS4_LAYER, kit),
   },
   // Express 5: router@2 exports the Router constructor.
-  '': { patch: (e, kit) => patchRouter(prototypeOf(e), kit), unpatch: (e, kit) => unpatchRouter(prototypeOf(e), kit) },
+  '': { patch: (e, kit) => patchRouter(owner(e, 'handle'), kit), unpatch: (e, kit) => unpatchRouter(owner(e, 'handle'), kit) },
   'lib/layer.js': {
-    patch: (e, kit, spans) => patchLayer(prototypeOf(e), ROUTER2_LAYER, kit, spans),
-    unpatch: (e, kit) => unpatchLayer(prototypeOf(e), ROUTER2_LAYER, kit),
+    patch: (e, kit, spans) => patchLayer(owner(e, ROUTER2_LAYER.request), ROUTER2_LAYER, kit, spans),
+    unpatch: (e, kit) => unpatchLayer(owner(e, ROUTER2_LAYER.request), ROUTER2_LAYER, kit),
   },
 };
 
@@ -58,11 +57,9 @@ export const instrumentation: Instrumentation = {
   },
 };
 
-function prototypeOf(ctor: object): object {
-  const proto = (ctor as { prototype?: unknown }).prototype;
-  // router@2 makes Router.prototype a function (routers are callable): accept both.
-  if (proto === null || (typeof proto !== 'object' && typeof proto !== 'function')) {
-    throw new TypeError('expected a constructor with a prototype');
-  }
+/** Where the exported class defines `method` (router@2's prototype is a function: routers are callable). */
+function owner(ctor: object, method: string): object {
+  const proto = ownerOf(ctor, method);
+  if (proto === undefined) throw new TypeError(`expected a class defining ${method}`);
   return proto;
 }

@@ -1,4 +1,4 @@
-import { setServerRoute, type AnyFunction, type InstrumentationKit } from '../../src/instrument';
+import { setServerRoute, type InstrumentationKit, type Methods } from '../../src/instrument';
 import { recordRequestError } from './errors';
 import { traceLayer } from './middleware-spans';
 import { joinPrefix, joinRoute } from './route-template';
@@ -17,7 +17,7 @@ export const ROUTER2_LAYER: LayerMethods = { request: 'handleRequest', error: 'h
  * path reads one symbol property; only tagged layers of traced requests do more.
  */
 export function patchLayer(proto: object, methods: LayerMethods, kit: InstrumentationKit, middlewareSpans: boolean): void {
-  const target = proto as Record<string, AnyFunction>;
+  const target = proto as Methods;
   kit.wrap(target, methods.request, (original) =>
     function handleRequest(this: LayerLike, req: unknown) {
       const tag = this[LAYER_TAG];
@@ -48,8 +48,8 @@ export function patchLayer(proto: object, methods: LayerMethods, kit: Instrument
 
 /** Undoes `patchLayer`. */
 export function unpatchLayer(proto: object, methods: LayerMethods, kit: InstrumentationKit): void {
-  kit.unwrap(proto as Record<string, AnyFunction>, methods.request);
-  kit.unwrap(proto as Record<string, AnyFunction>, methods.error);
+  kit.unwrap(proto as Methods, methods.request);
+  kit.unwrap(proto as Methods, methods.error);
 }
 
 /**

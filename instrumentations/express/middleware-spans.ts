@@ -1,6 +1,16 @@
-import { trace, SpanKind, type Context, type Span } from '@opentelemetry/api';
-import { context } from '../../src/api-globals';
-import { ATTR_HTTP_ROUTE, recordError, startSpan, type AnyFunction, type InstrumentationKit, type SpanSpec } from '../../src/instrument';
+import {
+  ATTR_HTTP_ROUTE,
+  context,
+  recordError,
+  setSpan,
+  SpanKind,
+  startSpan,
+  type AnyFunction,
+  type Context,
+  type InstrumentationKit,
+  type Span,
+  type SpanSpec,
+} from '../../src/instrument';
 import type { LayerLike, LayerTag, RequestState } from './state';
 
 /** Attributes of the opt-in layer spans (the keys OpenTelemetry's express instrumentation uses). */
@@ -11,7 +21,7 @@ export const EXPRESS_TYPE_ROUTER = 'router';
 export const EXPRESS_TYPE_REQUEST_HANDLER = 'request_handler';
 
 /** Name, kind and attributes of the span of one layer: a pure recipe. */
-export function layerSpanSpec(layer: LayerLike, tag: LayerTag, template: string): SpanSpec<never> {
+export function layerSpanSpec(layer: LayerLike, tag: LayerTag, template: string): SpanSpec {
   if (tag.isRoute) {
     return {
       name: `request handler - ${template}`,
@@ -53,7 +63,7 @@ export function traceLayer(
   args: IArguments,
   nextIndex: number,
 ): unknown {
-  let spec: SpanSpec<never> | undefined;
+  let spec: SpanSpec | undefined;
   try {
     spec = layerSpanSpec(layer, tag, template);
   } catch (err) {
@@ -66,13 +76,13 @@ export function traceLayer(
   track(state, span, args[nextIndex - 1]);
   const callArgs = Array.prototype.slice.call(args) as unknown[];
   callArgs[nextIndex] = makeNext(state, span, parent, next as AnyFunction);
-  return context.with(trace.setSpan(parent, span), original, layer, ...callArgs);
+  return context.apply(setSpan(parent, span), original, layer, callArgs);
 }
 
 function makeNext(state: RequestState, span: Span, parent: Context, next: AnyFunction): AnyFunction {
   return function next_(this: unknown, err?: unknown) {
     endLayerSpan(state, span, err);
-    return context.with(parent, next, this, ...(arguments as unknown as unknown[]));
+    return context.apply(parent, next, this, arguments);
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AnyFunction, InstrumentationKit } from '../../src/instrument';
+import type { AnyFunction, InstrumentationKit, Methods } from '../../src/instrument';
 import { recordRequestError } from './errors';
 import { pathTemplate, usePathArgument } from './route-template';
 import { createState, LAYER_TAG, LayerTag, stateOf, type RouterLike } from './state';
@@ -12,14 +12,14 @@ export const ROUTER_METHODS = ['use', 'route', 'handle'] as const;
  * and see errors that leave the outermost router).
  */
 export function patchRouter(proto: object, kit: InstrumentationKit): void {
-  kit.wrap(proto as Record<string, AnyFunction>, 'use', wrapUse(kit));
-  kit.wrap(proto as Record<string, AnyFunction>, 'route', wrapRoute(kit));
-  kit.wrap(proto as Record<string, AnyFunction>, 'handle', wrapHandle(kit));
+  kit.wrap(proto as Methods, 'use', wrapUse(kit));
+  kit.wrap(proto as Methods, 'route', wrapRoute(kit));
+  kit.wrap(proto as Methods, 'handle', wrapHandle(kit));
 }
 
 /** Undoes `patchRouter`. */
 export function unpatchRouter(proto: object, kit: InstrumentationKit): void {
-  for (const m of ROUTER_METHODS) kit.unwrap(proto as Record<string, AnyFunction>, m);
+  for (const m of ROUTER_METHODS) kit.unwrap(proto as Methods, m);
 }
 
 function wrapUse(kit: InstrumentationKit) {

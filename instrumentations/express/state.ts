@@ -1,5 +1,4 @@
-import type { Span } from '@opentelemetry/api';
-import { getServerSpanHolder, type AnyFunction } from '../../src/instrument';
+import { getServerSpanHolder, type AnyFunction, type Span } from '../../src/instrument';
 
 /** What our `use`/`route` wrappers attach to each layer they see registered. */
 export const LAYER_TAG = Symbol('waymark.express.layer');

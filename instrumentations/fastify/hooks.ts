@@ -1,6 +1,4 @@
-import type { Exception } from '@opentelemetry/api';
-import { getServerSpan, getServerSpanHolder, recordServerError, setServerRoute, type InstrumentationKit } from '../../src/instrument';
-import { isClientError } from '../../src/instrument/client-error';
+import { getServerSpanHolder, recordFrameworkError, setServerRoute, type InstrumentationKit } from '../../src/instrument';
 import { routeTemplate, type FastifyRequestLike } from './route';
 
 type Done = (err?: Error) => void;
@@ -79,13 +77,6 @@ function setRouteOf(request: FastifyRequestLike): void {
 
 /** Records `error` on the server span of `request`; a 4xx error only as an event. */
 export function recordRequestError(request: FastifyRequestLike, error: unknown): void {
-  const raw = request.raw;
-  if (raw === undefined || error == null) return;
-  if (isClientError(error)) {
-    // A 4xx error (validation error, NotFound): the event only.
-    getServerSpan(raw)?.recordException(error as Exception);
-    return;
-  }
-  recordServerError(raw, error);
+  recordFrameworkError(request.raw, error);
 }
 

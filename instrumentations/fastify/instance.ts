@@ -1,6 +1,4 @@
-import { diag } from '../../src/diag';
-import { majorOf, satisfiesRange } from '../../src/instrument/version';
-import type { InstrumentationKit } from '../../src/instrument';
+import { diag, majorOf, satisfiesRange, type InstrumentationKit } from '../../src/instrument';
 import { makeOnError, makeOnRequest, makeOnRoute } from './hooks';
 
 /** The Fastify majors whose hooks API this instrumentation knows. */

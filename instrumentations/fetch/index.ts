@@ -1,12 +1,21 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { SpanKind, SpanStatusCode, trace, type Span, type TextMapSetter } from '@opentelemetry/api';
-import { context, propagation } from '../../src/api-globals';
-import type { InstrumentationKit } from '../../src/instrument/kit';
-import { recordError } from '../../src/instrument/run-span';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE } from '../../src/instrument/semconv';
-import type { Instrumentation } from '../../src/instrument/types';
-import { isTracingSuppressed } from '../../src/suppress';
-import { spanNameMethod } from '../../src/instrument/http-method';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  context,
+  isTracingSuppressed,
+  propagation,
+  recordError,
+  setSpan,
+  SpanKind,
+  SpanStatusCode,
+  spanNameMethod,
+  type Instrumentation,
+  type InstrumentationKit,
+  type Span,
+  type TextMapSetter,
+} from '../../src/instrument';
 import {
   CHANNELS,
   type RequestCreateMessage,
@@ -41,7 +50,7 @@ function onCreate(message: unknown): void {
     const name = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
     const span = k.startSpan(name, SpanKind.CLIENT, attributes, parent);
     request[SPAN] = span;
-    propagation.inject(trace.setSpan(parent, span), request, headerSetter);
+    propagation.inject(setSpan(parent, span), request, headerSetter);
   } catch (err) {
     k.fail(err, 'fetch request');
   }

@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
@@ -6,9 +5,11 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
   HTTP_REQUEST_METHOD_OTHER,
-} from '../../src/instrument/semconv';
-import { buildFullUrl, splitHostPort } from '../../src/instrument/url';
-import { normalizeMethod } from '../../src/instrument/http-method';
+  buildFullUrl,
+  normalizeMethod,
+  splitHostPort,
+  type Attributes,
+} from '../../src/instrument';
 import type { UndiciRequest } from './channels';
 
 /** Attributes of the CLIENT span of an undici request, from its origin, method and path. */

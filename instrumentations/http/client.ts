@@ -1,10 +1,4 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { SpanKind, SpanStatusCode, trace, type Context, type TextMapSetter } from '@opentelemetry/api';
-import { propagation } from '../../src/api-globals';
-import { now } from '../../src/clock';
-import { activeContext } from '../../src/sdk/context-manager';
-import type { InstrumentationKit } from '../../src/instrument/kit';
-import { recordError } from '../../src/instrument/run-span';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_HEADER_PREFIX,
@@ -12,9 +6,19 @@ import {
   ATTR_HTTP_RESPONSE_HEADER_PREFIX,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_NETWORK_PROTOCOL_VERSION,
-} from '../../src/instrument/semconv';
-import type { AnyFunction } from '../../src/instrument/wrap';
-import { isTracingSuppressed } from '../../src/suppress';
+  context,
+  isTracingSuppressed,
+  now,
+  propagation,
+  recordError,
+  setSpan,
+  SpanKind,
+  SpanStatusCode,
+  type AnyFunction,
+  type Context,
+  type InstrumentationKit,
+  type TextMapSetter,
+} from '../../src/instrument';
 import type { HttpConfig } from './config';
 import { captureHeaders, clientSpanAttributes, spanNameMethod } from './recipes';
 import { ClientState, STATE, type WithState } from './state';
@@ -34,7 +38,7 @@ export function makeRequest(kit: InstrumentationKit, config: HttpConfig) {
   return (original: AnyFunction): AnyFunction =>
     function request(this: unknown) {
       if (!kit.active) return original.apply(this, arguments as unknown as unknown[]);
-      const parent = activeContext();
+      const parent = context.active();
       if (isTracingSuppressed(parent)) return original.apply(this, arguments as unknown as unknown[]);
       return traceOutgoing(kit, config, original, this, arguments, parent);
     };
@@ -49,7 +53,7 @@ export function makeGet(kit: InstrumentationKit, config: HttpConfig, originalReq
   return (original: AnyFunction): AnyFunction =>
     function get(this: unknown) {
       if (!kit.active) return original.apply(this, arguments as unknown as unknown[]);
-      const parent = activeContext();
+      const parent = context.active();
       if (isTracingSuppressed(parent)) return original.apply(this, arguments as unknown as unknown[]);
       const req = traceOutgoing(kit, config, originalRequest, this, arguments, parent);
       req.end();
@@ -77,7 +81,7 @@ function traceOutgoing(
     const span = kit.startSpan(name, SpanKind.CLIENT, attributes, parent, startTime);
     (req as WithState)[STATE] = new ClientState(kit, config, span, parent);
     // Headers given as an array, or an Expect header, make Node write the head at once.
-    if (!req.headersSent) propagation.inject(trace.setSpan(parent, span), req, headerSetter);
+    if (!req.headersSent) propagation.inject(setSpan(parent, span), req, headerSetter);
   } catch (err) {
     kit.fail(err, 'client request');
   }

@@ -1,6 +1,5 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import { enterContext, NOT_ENTERED, restoreContext, type ContextToken } from '../../src/sdk/context-manager';
-import type { AnyFunction } from '../../src/instrument/wrap';
+import { context, NOT_ENTERED, type AnyFunction, type ContextToken } from '../../src/instrument';
 import { endClientSpan, onClientResponse } from './client';
 import { endServerSpan } from './server';
 import { SIDE_CLIENT, STATE, type ClientState, type ServerState, type WithState } from './state';
@@ -24,12 +23,12 @@ export function makeServerResponseEmit(original: AnyFunction): AnyFunction {
     if (state !== undefined) {
       if (event === 'finish') endServerSpan(state, this, true);
       else if (event === 'close') endServerSpan(state, this, this.writableFinished);
-      if (this.listenerCount(event) !== 0) token = enterContext(state.ctx);
+      if (this.listenerCount(event) !== 0) token = context.enter(state.ctx);
     }
     try {
       return original.apply(this, arguments as unknown as unknown[]);
     } finally {
-      if (token !== NOT_ENTERED) restoreContext(token);
+      if (token !== NOT_ENTERED) context.restore(token);
     }
   };
 }
@@ -45,12 +44,12 @@ export function makeIncomingMessageEmit(original: AnyFunction): AnyFunction {
         else if (event === 'error') endClientSpan(state, error, false);
         else if (event === 'close') endClientSpan(state, undefined, this.complete);
       }
-      if (this.listenerCount(event) !== 0) token = enterContext(state.ctx);
+      if (this.listenerCount(event) !== 0) token = context.enter(state.ctx);
     }
     try {
       return original.apply(this, arguments as unknown as unknown[]);
     } finally {
-      if (token !== NOT_ENTERED) restoreContext(token);
+      if (token !== NOT_ENTERED) context.restore(token);
     }
   };
 }
@@ -66,12 +65,12 @@ export function makeClientRequestEmit(original: AnyFunction): AnyFunction {
         else if (event === 'error') endClientSpan(state, value, false);
         else if (event === 'close' && state.statusCode === 0) endClientSpan(state, undefined, false);
       }
-      if (this.listenerCount(event) !== 0) token = enterContext(state.ctx);
+      if (this.listenerCount(event) !== 0) token = context.enter(state.ctx);
     }
     try {
       return original.apply(this, arguments as unknown as unknown[]);
     } finally {
-      if (token !== NOT_ENTERED) restoreContext(token);
+      if (token !== NOT_ENTERED) context.restore(token);
     }
   };
 }

@@ -1,7 +1,14 @@
 import type * as Http from 'node:http';
-import type { InstrumentationKit } from '../../src/instrument/kit';
-import type { Instrumentation, ModuleTarget } from '../../src/instrument/types';
-import { getOriginal, isWrapped, unwrap, wrap, type AnyFunction } from '../../src/instrument/wrap';
+import {
+  getOriginal,
+  isWrapped,
+  unwrap,
+  wrap,
+  type AnyFunction,
+  type Instrumentation,
+  type InstrumentationKit,
+  type ModuleTarget,
+} from '../../src/instrument';
 import { makeGet, makeRequest } from './client';
 import { readHttpConfig, type HttpConfig } from './config';
 import { makeClientRequestEmit, makeIncomingMessageEmit, makeServerResponseEmit } from './emitters';

@@ -1,5 +1,4 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader } from 'node:http';
-import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_HTTP_REQUEST_HEADER_PREFIX,
@@ -14,11 +13,15 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
   HTTP_REQUEST_METHOD_OTHER,
-} from '../../src/instrument/semconv';
-import { normalizeMethod } from '../../src/instrument/http-method';
-import { buildFullUrl, hostAddress, hostPort, redactQuery } from '../../src/instrument/url';
+  buildFullUrl,
+  hostAddress,
+  hostPort,
+  normalizeMethod,
+  redactQuery,
+  type Attributes,
+} from '../../src/instrument';
 
-export { normalizeMethod, spanNameMethod } from '../../src/instrument/http-method';
+export { normalizeMethod, spanNameMethod } from '../../src/instrument';
 
 // Pure functions from a request to span name parts and attributes. No I/O, no context.
 

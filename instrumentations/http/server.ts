@@ -1,25 +1,25 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
-import { propagation } from '../../src/api-globals';
-import type { InstrumentationKit } from '../../src/instrument/kit';
-import { recordError } from '../../src/instrument/run-span';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_HEADER_PREFIX,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
-} from '../../src/instrument/semconv';
-import { attachServerSpan } from '../../src/instrument/server-span';
-import type { AnyFunction } from '../../src/instrument/wrap';
-import {
-  activeContext,
+  attachServerSpan,
+  context,
   EMPTY_CONTEXT,
-  enterContext,
+  isTracingSuppressed,
   NOT_ENTERED,
-  restoreContext,
+  propagation,
+  recordError,
+  setSpan,
+  SpanKind,
+  SpanStatusCode,
+  suppressTracing,
+  type AnyFunction,
+  type Context,
   type ContextToken,
-} from '../../src/sdk/context-manager';
-import { isTracingSuppressed, suppressTracing } from '../../src/suppress';
+  type InstrumentationKit,
+} from '../../src/instrument';
 import { isIgnoredPath, type HttpConfig } from './config';
 import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
 import { ServerState, STATE, type WithState } from './state';
@@ -40,9 +40,9 @@ export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, sche
         const started = startIncoming(kit, config, scheme, req, res);
         if (started instanceof ServerState) {
           state = started;
-          token = enterContext(started.ctx);
+          token = context.enter(started.ctx);
         } else if (started !== undefined) {
-          token = enterContext(started);
+          token = context.enter(started);
         }
       }
       try {
@@ -56,7 +56,7 @@ export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, sche
         }
         throw err;
       } finally {
-        if (token !== NOT_ENTERED) restoreContext(token);
+        if (token !== NOT_ENTERED) context.restore(token);
       }
     };
 }
@@ -73,7 +73,7 @@ function startIncoming(
   req: IncomingMessage,
   res: ServerResponse,
 ): ServerState | Context | undefined {
-  const active = activeContext();
+  const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
   try {
     const url = req.url ?? '/';
@@ -89,7 +89,7 @@ function startIncoming(
     const parent = propagation.extract(EMPTY_CONTEXT, headers);
     const nameMethod = spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string);
     const span = kit.startSpan(nameMethod, SpanKind.SERVER, attributes, parent);
-    const state = new ServerState(kit, config, span, trace.setSpan(parent, span), nameMethod);
+    const state = new ServerState(kit, config, span, setSpan(parent, span), nameMethod);
     (req as WithState)[STATE] = state;
     (res as WithState)[STATE] = state;
     attachServerSpan(req, state);

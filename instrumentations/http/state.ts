@@ -1,6 +1,4 @@
-import type { Context, Span } from '@opentelemetry/api';
-import type { InstrumentationKit } from '../../src/instrument/kit';
-import type { ServerSpanHolder } from '../../src/instrument/server-span';
+import type { Context, InstrumentationKit, ServerSpanHolder, Span } from '../../src/instrument';
 import type { HttpConfig } from './config';
 
 /**

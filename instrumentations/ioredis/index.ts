@@ -1,9 +1,24 @@
-import { context } from '../../src/api-globals';
-import { startSpan, type InstrumentationKit, type Instrumentation, type ModuleTarget, type AnyFunction } from '../../src/instrument';
-import type { RedisCommandParts } from '../../src/instrument/redis-statement';
-import { batchSpec, commandSpec, endOnSettle, firstBatchError, hasParent, type RedisServer } from '../redis/recipe';
-import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from '../redis/semconv';
-import { detachedConnect, traceRedisCall } from '../redis/trace-call';
+import {
+  context,
+  endOnSettle,
+  hasValidSpan,
+  ownerOf,
+  redisBatchSpec,
+  redisCommandSpec,
+  REDIS_BATCH_MULTI,
+  REDIS_BATCH_OUTCOME,
+  REDIS_BATCH_PIPELINE,
+  REDIS_COMMAND_OUTCOME,
+  startCall,
+  traceCall,
+  wrapDetached,
+  type AnyFunction,
+  type Instrumentation,
+  type InstrumentationKit,
+  type ModuleTarget,
+  type RedisCommandParts,
+  type RedisServer,
+} from '../../src/instrument';
 
 /**
  * ioredis 5.x and 6.x: a CLIENT span per command (`Redis#sendCommand`), one span per
@@ -53,7 +68,7 @@ function serverOf(client: IoClient): RedisServer {
 
 /** Recipe: span of one command. */
 export function ioCommandSpec(client: IoClient, command: IoCommand) {
-  return commandSpec(serverOf(client), { name: command.name, args: command.args });
+  return redisCommandSpec(serverOf(client), { name: command.name, args: command.args });
 }
 
 /** Recipe: span of a pipeline, or of a MULTI/EXEC when the queue starts with MULTI. */
@@ -65,7 +80,7 @@ export function ioBatchSpec(pipeline: IoPipeline) {
     if (multi && (c.name === 'multi' || c.name === 'exec')) continue;
     commands.push({ name: c.name, args: c.args });
   }
-  return batchSpec(serverOf(pipeline.redis), multi ? REDIS_BATCH_MULTI : REDIS_BATCH_PIPELINE, commands);
+  return redisBatchSpec(serverOf(pipeline.redis), multi ? REDIS_BATCH_MULTI : REDIS_BATCH_PIPELINE, commands);
 }
 
 /**
@@ -92,10 +107,11 @@ function wrapSendCommand(kit: InstrumentationKit) {
         return original.apply(this, args);
       }
       const parent = context.active();
-      if (!hasParent(parent)) return original.apply(this, args);
+      if (!hasValidSpan(parent)) return original.apply(this, args);
       command[TRACED] = true;
       const spec = kit.safe2(ioCommandSpec, this, command);
-      return traceRedisCall(kit, spec, parent, () => original.apply(this, args));
+      if (spec === undefined) return original.apply(this, args);
+      return traceCall(startCall(kit, spec, parent, REDIS_COMMAND_OUTCOME), original, this, args);
     };
 }
 
@@ -106,12 +122,11 @@ function wrapPipelineSendCommand(kit: InstrumentationKit) {
       const command = args[0] as IoCommand | undefined;
       if (!kit.active || command == null || command[TRACED] === true) return original.apply(this, args);
       const parent = context.active();
-      if (!hasParent(parent) || !isAutoPipeline(this)) return original.apply(this, args);
+      if (!hasValidSpan(parent) || !isAutoPipeline(this)) return original.apply(this, args);
       command[TRACED] = true;
       const spec = kit.safe2(ioCommandSpec, this.redis, command);
       if (spec === undefined) return original.apply(this, args);
-      const span = startSpan(kit, spec, parent);
-      endOnSettle(span, command.promise);
+      endOnSettle(startCall(kit, spec, parent, REDIS_COMMAND_OUTCOME), command.promise);
       return original.apply(this, args);
     };
 }
@@ -124,47 +139,41 @@ function wrapExec(kit: InstrumentationKit) {
         return original.apply(this, args);
       }
       const parent = context.active();
-      if (!hasParent(parent) || isAutoPipeline(this)) return original.apply(this, args);
+      if (!hasValidSpan(parent) || isAutoPipeline(this)) return original.apply(this, args);
       this[TRACED] = true;
       const spec = kit.safe(ioBatchSpec, this);
-      return traceRedisCall(kit, spec, parent, () => original.apply(this, args), firstBatchError);
+      if (spec === undefined) return original.apply(this, args);
+      return traceCall(startCall(kit, spec, parent, REDIS_BATCH_OUTCOME), original, this, args);
     };
 }
 
-// The patch seam: prototype methods are untyped by nature.
-type Proto = Record<string, AnyFunction>;
-
-function protoOf(ctor: unknown): Proto | undefined {
-  const p = typeof ctor === 'function' ? (ctor as { prototype?: unknown }).prototype : undefined;
-  return p !== null && typeof p === 'object' ? (p as Proto) : undefined;
-}
 
 /** Patches of ioredis: `Redis#sendCommand`, `Redis#connect`, `Pipeline#exec` and `Pipeline#sendCommand`. */
 export const instrumentation: Instrumentation = {
   patch(moduleExports: unknown, target: ModuleTarget, kit: InstrumentationKit) {
     if (target.file === PIPELINE_FILE) {
-      const proto = protoOf((moduleExports as { default?: unknown }).default);
+      const proto = ownerOf((moduleExports as { default?: unknown }).default, 'exec');
       if (proto === undefined) throw new Error('ioredis Pipeline class not found');
       kit.wrap(proto, 'exec', wrapExec(kit));
       kit.wrap(proto, 'sendCommand', wrapPipelineSendCommand(kit));
       return;
     }
     // The main module's exports is the Redis class itself.
-    const proto = protoOf(moduleExports);
-    if (proto === undefined || typeof proto.sendCommand !== 'function') throw new Error('ioredis Redis class not found');
+    const proto = ownerOf(moduleExports, 'sendCommand');
+    if (proto === undefined) throw new Error('ioredis Redis class not found');
     kit.wrap(proto, 'sendCommand', wrapSendCommand(kit));
-    kit.wrap(proto, 'connect', detachedConnect(kit));
+    kit.wrap(proto, 'connect', wrapDetached(kit));
   },
   unpatch(moduleExports: unknown, target: ModuleTarget, kit: InstrumentationKit) {
     if (target.file === PIPELINE_FILE) {
-      const proto = protoOf((moduleExports as { default?: unknown }).default);
+      const proto = ownerOf((moduleExports as { default?: unknown }).default, 'exec');
       if (proto !== undefined) {
         kit.unwrap(proto, 'exec');
         kit.unwrap(proto, 'sendCommand');
       }
       return;
     }
-    const proto = protoOf(moduleExports);
+    const proto = ownerOf(moduleExports, 'sendCommand');
     if (proto === undefined) return;
     kit.unwrap(proto, 'sendCommand');
     kit.unwrap(proto, 'connect');

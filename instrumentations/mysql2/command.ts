@@ -1,18 +1,14 @@
-import type { Context } from '@opentelemetry/api';
-import { context } from '../../src/api-globals';
-import type { InstrumentationKit } from '../../src/instrument';
-import type { DriverCallback, SqlSpanEnder } from '../../src/instrument/db';
+import { context, type Callback, type InstrumentationKit, type SpanCall } from '../../src/instrument';
 
 /** A mysql2 command (Query, Execute): an EventEmitter that ends with 'end', after 'error' if it failed. */
 export interface Command {
   emit(event: string | symbol, ...args: unknown[]): boolean;
-  onResult?: DriverCallback;
+  onResult?: Callback;
 }
 
 export interface CommandCall {
   readonly cmd: unknown;
-  readonly parent: Context;
-  readonly end: SqlSpanEnder;
+  readonly call: SpanCall;
 }
 
 /**
@@ -20,17 +16,17 @@ export interface CommandCall {
  * 'end' and to deliver its events in the caller's context. No listener is added, so an
  * 'error' nobody listens to still throws as without the agent.
  */
-export function observeCommand(kit: InstrumentationKit, { cmd, parent, end }: CommandCall): void {
+export function observeCommand(kit: InstrumentationKit, { cmd, call }: CommandCall): void {
   if (cmd === null || typeof cmd !== 'object' || typeof (cmd as Command).emit !== 'function') {
-    end(undefined);
+    call.end();
     return;
   }
   const wrapped = kit.wrap(cmd as Command, 'emit', (original) =>
-    function emit(this: unknown, event: string | symbol, ...rest: unknown[]): boolean {
-      if (event === 'error') end(rest[0] ?? new Error('query failed'));
-      else if (event === 'end') end(undefined);
-      return context.with(parent, () => original.call(this, event, ...rest));
+    function emit(this: unknown, event: string | symbol, err?: unknown): boolean {
+      if (event === 'error') call.end(err ?? new Error('query failed'));
+      else if (event === 'end') call.end();
+      return context.apply(call.parent, original, this, arguments) as boolean;
     },
   );
-  if (!wrapped) end(undefined);
+  if (!wrapped) call.end();
 }

@@ -1,13 +1,10 @@
-import { type InstrumentationKit, type Instrumentation, type ModuleTarget, isWrapped, type AnyFunction } from '../../src/instrument';
+import { ownerOf, wrapPoolCheckout, type Instrumentation, type InstrumentationKit, type MakeWrapper, type ModuleTarget } from '../../src/instrument';
 import { wrapConnectionQuery } from './connection-query';
-import { wrapGetConnection } from './pool-connection';
 
-type Proto = Record<string, AnyFunction>;
-
-/** What each target file exports (a class) and which of its methods we wrap. */
-const METHODS: Record<string, { readonly names: readonly string[]; readonly make: (kit: InstrumentationKit, original: AnyFunction) => AnyFunction }> = {
+/** What each target file exports (a class) and which of its methods we wrap, how. */
+const METHODS: Record<string, { readonly names: readonly string[]; readonly make: (kit: InstrumentationKit) => MakeWrapper }> = {
   'lib/connection.js': { names: ['query', 'execute'], make: wrapConnectionQuery },
-  'lib/pool.js': { names: ['getConnection'], make: wrapGetConnection },
+  'lib/pool.js': { names: ['getConnection'], make: wrapPoolCheckout },
 };
 
 /**
@@ -21,7 +18,7 @@ export const instrumentation: Instrumentation = {
     if (methods === undefined) return;
     for (const name of methods.names) {
       const owner = ownerOf(exports, name);
-      if (owner !== undefined) kit.wrap(owner, name, (original) => methods.make(kit, original));
+      if (owner !== undefined) kit.wrap(owner, name, methods.make(kit));
     }
   },
   unpatch(exports: unknown, target: ModuleTarget, kit: InstrumentationKit): void {
@@ -29,18 +26,7 @@ export const instrumentation: Instrumentation = {
     if (methods === undefined) return;
     for (const name of methods.names) {
       const owner = ownerOf(exports, name);
-      if (owner !== undefined && isWrapped(owner[name])) kit.unwrap(owner, name);
+      if (owner !== undefined) kit.unwrap(owner, name);
     }
   },
 };
-
-/** The object of the class's prototype chain that defines `name`. */
-function ownerOf(exports: unknown, name: string): Proto | undefined {
-  if (typeof exports !== 'function') return undefined;
-  let o: unknown = (exports as { prototype?: unknown }).prototype;
-  while (o !== null && typeof o === 'object' && o !== Object.prototype) {
-    if (Object.prototype.hasOwnProperty.call(o, name)) return o as Proto;
-    o = Object.getPrototypeOf(o);
-  }
-  return undefined;
-}

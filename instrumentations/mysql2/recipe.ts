@@ -1,4 +1,4 @@
-import type { SqlCall } from '../../src/instrument/db';
+import { sqlOutcome, type CallOutcome, type SqlCall } from '../../src/instrument';
 
 /** What the wrapper reads of a mysql2 connection: its `ConnectionConfig`. */
 export interface MysqlConnectionLike {
@@ -34,3 +34,6 @@ export function mysqlStatusCode(err: unknown): string | undefined {
   const { errno, sqlState } = err as { errno?: unknown; sqlState?: unknown };
   return typeof errno === 'number' && typeof sqlState === 'string' ? String(errno) : undefined;
 }
+
+/** How a mysql2 call's span reads a failure: the server's error number is its status code. */
+export const MYSQL_OUTCOME: CallOutcome = sqlOutcome(mysqlStatusCode);

@@ -1,35 +1,28 @@
-import type { InstrumentationKit, Instrumentation, ModuleTarget, AnyFunction } from '../../src/instrument';
+import { ownerOf, wrapPoolCheckout, type Instrumentation, type InstrumentationKit, type ModuleTarget } from '../../src/instrument';
 import { wrapClientConnect } from './client-connect';
 import { wrapClientQuery } from './client-query';
-import { wrapPoolConnect } from './pool-connect';
 
 /**
  * pg 8.x: `Client.prototype.query` and `connect` (lib/client.js, loaded by `require('pg')`
  * and by the ESM entry alike) make the spans; pg-pool's `connect` keeps waiters in their
- * caller's context. The native client (`pg.native`) is not patched.
+ * caller's context. The native client (`pg.native`) is not patched. Both targets export a
+ * class (pg's Client, pg-pool's Pool).
  */
 export const instrumentation: Instrumentation = {
   patch(exports: unknown, target: ModuleTarget, kit: InstrumentationKit): void {
-    const proto = prototypeOf(exports);
-    if (proto === undefined) return;
+    const connect = ownerOf(exports, 'connect');
     if (target.module === 'pg-pool') {
-      kit.wrap(proto, 'connect', (original) => wrapPoolConnect(kit, original));
+      if (connect !== undefined) kit.wrap(connect, 'connect', wrapPoolCheckout(kit));
       return;
     }
-    kit.wrap(proto, 'query', (original) => wrapClientQuery(kit, original));
-    kit.wrap(proto, 'connect', (original) => wrapClientConnect(kit, original));
+    const query = ownerOf(exports, 'query');
+    if (query !== undefined) kit.wrap(query, 'query', wrapClientQuery(kit));
+    if (connect !== undefined) kit.wrap(connect, 'connect', wrapClientConnect(kit));
   },
   unpatch(exports: unknown, target: ModuleTarget, kit: InstrumentationKit): void {
-    const proto = prototypeOf(exports);
-    if (proto === undefined) return;
-    kit.unwrap(proto, 'connect');
-    if (target.module !== 'pg-pool') kit.unwrap(proto, 'query');
+    const connect = ownerOf(exports, 'connect');
+    if (connect !== undefined) kit.unwrap(connect, 'connect');
+    const query = target.module === 'pg-pool' ? undefined : ownerOf(exports, 'query');
+    if (query !== undefined) kit.unwrap(query, 'query');
   },
 };
-
-/** Both targets export a class (pg's Client, pg-pool's Pool). */
-function prototypeOf(exports: unknown): Record<string, AnyFunction> | undefined {
-  if (typeof exports !== 'function') return undefined;
-  const proto = (exports as { prototype?: unknown }).prototype;
-  return proto !== null && typeof proto === 'object' ? (proto as Record<string, AnyFunction>) : undefined;
-}

@@ -1,5 +1,4 @@
-import type { SpanSpec } from '../../src/instrument';
-import { sqlSpanSpec, type SqlCall } from '../../src/instrument/db';
+import { sqlOutcome, sqlSpanSpec, type CallOutcome, type SpanSpec, type SqlCall } from '../../src/instrument';
 
 /** Name of the span of `Client#connect` (no semantic convention names connection spans). */
 export const PG_CONNECT_SPAN_NAME = 'pg.connect';
@@ -22,7 +21,7 @@ export function readPgCall(client: PgClientLike, config: unknown): SqlCall {
 }
 
 /** Recipe: the span of `client.connect()`: server and database, no statement. */
-export function pgConnectSpec(client: PgClientLike): SpanSpec<never> {
+export function pgConnectSpec(client: PgClientLike): SpanSpec {
   return { ...sqlSpanSpec(readPgServer(client)), name: PG_CONNECT_SPAN_NAME };
 }
 
@@ -43,3 +42,6 @@ export function pgStatusCode(err: unknown): string | undefined {
   const { code, severity } = err as { code?: unknown; severity?: unknown };
   return typeof code === 'string' && typeof severity === 'string' ? code : undefined;
 }
+
+/** How a pg call's span reads a failure: the SQLSTATE is its status code. */
+export const PG_OUTCOME: CallOutcome = sqlOutcome(pgStatusCode);

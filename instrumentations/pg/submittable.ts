@@ -1,7 +1,4 @@
-import type { Context } from '@opentelemetry/api';
-import { context } from '../../src/api-globals';
-import type { InstrumentationKit, AnyFunction } from '../../src/instrument';
-import type { SqlSpanEnder } from '../../src/instrument/db';
+import { context, type AnyFunction, type InstrumentationKit, type SpanCall } from '../../src/instrument';
 
 /**
  * A pg submittable: an object with `submit(connection)` that the client drives through
@@ -17,8 +14,7 @@ export interface Submittable {
 
 export interface SubmittableCall {
   readonly query: Submittable;
-  readonly parent: Context;
-  readonly end: SqlSpanEnder;
+  readonly call: SpanCall;
 }
 
 /**
@@ -27,23 +23,23 @@ export interface SubmittableCall {
  * they fire) in the caller's context. Listeners are not added, so an unhandled 'error' event
  * still behaves as without the agent.
  */
-export function observeSubmittable(kit: InstrumentationKit, { query, parent, end }: SubmittableCall): void {
+export function observeSubmittable(kit: InstrumentationKit, { query, call }: SubmittableCall): void {
   // A submittable used again: drop the wrappers of its previous run.
   kit.unwrap(query, 'handleError');
   kit.unwrap(query, 'handleReadyForQuery');
   const onError = kit.wrap(query, 'handleError', (original) =>
-    function handleError(this: Submittable, ...args: unknown[]): unknown {
-      end(args[0] ?? new Error('query failed'));
-      return context.with(parent, () => original.apply(this, args));
+    function handleError(this: Submittable, err?: unknown): unknown {
+      call.end(err ?? new Error('query failed'));
+      return context.apply(call.parent, original, this, arguments);
     },
   );
   const onReady = kit.wrap(query, 'handleReadyForQuery', (original) =>
-    function handleReadyForQuery(this: Submittable, ...args: unknown[]): unknown {
+    function handleReadyForQuery(this: Submittable): unknown {
       // With a row parse error pending, pg turns this into handleError (wrapped above).
-      if (!this._canceledDueToError) end(undefined);
-      return context.with(parent, () => original.apply(this, args));
+      if (!this._canceledDueToError) call.end();
+      return context.apply(call.parent, original, this, arguments);
     },
   );
   // Not observable (frozen object, accessors): end now rather than never.
-  if (!onError || !onReady) end(undefined);
+  if (!onError || !onReady) call.end();
 }

@@ -1,10 +1,22 @@
-import { context } from '../../src/api-globals';
-import { wrapFunction, type InstrumentationKit, type AnyFunction } from '../../src/instrument';
-import { batchSpec, firstBatchError, hasParent } from './recipe';
-import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
+import {
+  context,
+  hasValidSpan,
+  redisBatchSpec,
+  REDIS_BATCH_MULTI,
+  REDIS_BATCH_OUTCOME,
+  REDIS_BATCH_PIPELINE,
+  REDIS_COMMAND_OUTCOME,
+  startCall,
+  traceCall,
+  wrapDetached,
+  wrapFunction,
+  type AnyFunction,
+  type InstrumentationKit,
+  type Methods,
+} from '../../src/instrument';
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
 import { commandLineSpec, wrapSendCommand } from './send-command';
-import { detachedConnect, traceRedisCall, wrapListCall } from './trace-call';
+import { wrapListCall } from './trace-list-call';
 
 /**
  * node-redis 4.x (`@redis/client` 1.x). Typed commands are attached to the client prototype
@@ -32,7 +44,7 @@ interface AttachConfig {
 /** Recipe: span of `multiExecutor(commands, selectedDB, chainId)`: MULTI with a chain id, else a pipeline. */
 export function v1BatchSpec(a: { client: NodeRedisClient; commands: readonly BatchCommand[]; multi: boolean }) {
   const mode = a.multi ? REDIS_BATCH_MULTI : REDIS_BATCH_PIPELINE;
-  return batchSpec(nodeRedisServer(a.client), mode, a.commands.map((c) => commandParts(c.args)));
+  return redisBatchSpec(nodeRedisServer(a.client), mode, a.commands.map((c) => commandParts(c.args)));
 }
 
 /** A client class (not a MULTI builder or a cluster): it has the batch executor. */
@@ -48,7 +60,7 @@ function tracedExecutor(kit: InstrumentationKit, executor: AnyFunction, transfor
       function commandsExecutor(this: NodeRedisClient, ...args: unknown[]): unknown {
         if (!kit.active || !Array.isArray(args[1])) return original.apply(this, args);
         const parent = context.active();
-        if (!hasParent(parent)) return original.apply(this, args);
+        if (!hasValidSpan(parent)) return original.apply(this, args);
         // The same pure transformation the executor makes; when the user's arguments make it
         // throw, the executor throws the same error: no span, and the error stays the host's.
         let argv: unknown[];
@@ -58,14 +70,15 @@ function tracedExecutor(kit: InstrumentationKit, executor: AnyFunction, transfor
           return original.apply(this, args);
         }
         const spec = kit.safe2(commandLineSpec, this, argv);
-        return traceRedisCall(kit, spec, parent, () => original.apply(this, args));
+        if (spec === undefined) return original.apply(this, args);
+        return traceCall(startCall(kit, spec, parent, REDIS_COMMAND_OUTCOME), original, this, args);
       },
     ) ?? executor
   );
 }
 
 /** Patches `commander.js`: executors handed to client classes get traced. */
-export function patchV1Commander(commander: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+export function patchV1Commander(commander: Methods, kit: InstrumentationKit): void {
   const transform = commander.transformCommandArguments as TransformArguments | undefined;
   if (typeof transform !== 'function') throw new Error('@redis/client commander: transformCommandArguments not found');
   kit.wrap(commander, 'attachCommands', (original) =>
@@ -87,7 +100,7 @@ export function patchV1Commander(commander: Record<string, AnyFunction>, kit: In
 }
 
 /** Undoes `patchV1Commander` (classes attached meanwhile keep their traced executors). */
-export function unpatchV1Commander(commander: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+export function unpatchV1Commander(commander: Methods, kit: InstrumentationKit): void {
   kit.unwrap(commander, 'attachCommands');
   kit.unwrap(commander, 'attachExtensions');
 }
@@ -96,7 +109,7 @@ function wrapMultiExecutor(kit: InstrumentationKit) {
   return wrapListCall(
     kit,
     (client, args) => v1BatchSpec({ client, commands: args[0] as BatchCommand[], multi: args[2] !== undefined }),
-    firstBatchError,
+    REDIS_BATCH_OUTCOME,
   );
 }
 
@@ -106,13 +119,13 @@ export function isV1Client(proto: Record<string, unknown>): boolean {
 }
 
 /** Wraps the 1.x RedisClient prototype. */
-export function patchV1Client(proto: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+export function patchV1Client(proto: Methods, kit: InstrumentationKit): void {
   kit.wrap(proto, 'sendCommand', wrapSendCommand(kit));
   kit.wrap(proto, 'multiExecutor', wrapMultiExecutor(kit));
-  kit.wrap(proto, 'connect', detachedConnect(kit));
+  kit.wrap(proto, 'connect', wrapDetached(kit));
 }
 
 /** Undoes `patchV1Client`. */
-export function unpatchV1Client(proto: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+export function unpatchV1Client(proto: Methods, kit: InstrumentationKit): void {
   for (const key of ['sendCommand', 'multiExecutor', 'connect']) kit.unwrap(proto, key);
 }

@@ -1,9 +1,16 @@
-import type { InstrumentationKit, AnyFunction } from '../../src/instrument';
-import { batchSpec, firstBatchError, type RedisBatchMode } from './recipe';
-import { REDIS_BATCH_MULTI, REDIS_BATCH_PIPELINE } from './semconv';
+import {
+  redisBatchSpec,
+  REDIS_BATCH_MULTI,
+  REDIS_BATCH_OUTCOME,
+  REDIS_BATCH_PIPELINE,
+  wrapDetached,
+  type InstrumentationKit,
+  type Methods,
+  type RedisBatchMode,
+} from '../../src/instrument';
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
 import { wrapSendCommand } from './send-command';
-import { detachedConnect, wrapListCall } from './trace-call';
+import { wrapListCall } from './trace-list-call';
 
 /**
  * node-redis 6.x (`@redis/client` 6, `dist/lib/client/index.js`): every typed command ends in
@@ -19,11 +26,11 @@ interface BatchCommand {
 
 /** Recipe: span of a batch. */
 export function v6BatchSpec(client: NodeRedisClient, mode: RedisBatchMode, commands: readonly BatchCommand[]) {
-  return batchSpec(nodeRedisServer(client), mode, commands.map((c) => commandParts(c.args)));
+  return redisBatchSpec(nodeRedisServer(client), mode, commands.map((c) => commandParts(c.args)));
 }
 
 function wrapBatch(kit: InstrumentationKit, mode: RedisBatchMode) {
-  return wrapListCall(kit, (client, args) => v6BatchSpec(client, mode, args[0] as BatchCommand[]), firstBatchError);
+  return wrapListCall(kit, (client, args) => v6BatchSpec(client, mode, args[0] as BatchCommand[]), REDIS_BATCH_OUTCOME);
 }
 
 /** True when `proto` has the 6.x shape. */
@@ -32,14 +39,14 @@ export function isV6Client(proto: Record<string, unknown>): boolean {
 }
 
 /** Wraps the 6.x RedisClient prototype. */
-export function patchV6Client(proto: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+export function patchV6Client(proto: Methods, kit: InstrumentationKit): void {
   kit.wrap(proto, 'sendCommand', wrapSendCommand(kit));
   kit.wrap(proto, '_executePipeline', wrapBatch(kit, REDIS_BATCH_PIPELINE));
   kit.wrap(proto, '_executeMulti', wrapBatch(kit, REDIS_BATCH_MULTI));
-  kit.wrap(proto, 'connect', detachedConnect(kit));
+  kit.wrap(proto, 'connect', wrapDetached(kit));
 }
 
 /** Undoes `patchV6Client`. */
-export function unpatchV6Client(proto: Record<string, AnyFunction>, kit: InstrumentationKit): void {
+export function unpatchV6Client(proto: Methods, kit: InstrumentationKit): void {
   for (const key of ['sendCommand', '_executePipeline', '_executeMulti', 'connect']) kit.unwrap(proto, key);
 }

@@ -1,4 +1,4 @@
-import type { InstrumentationKit, Instrumentation, ModuleTarget, AnyFunction } from '../../src/instrument';
+import { ownerOf, type Instrumentation, type InstrumentationKit, type Methods, type ModuleTarget } from '../../src/instrument';
 import { isV1Client, patchV1Client, patchV1Commander, unpatchV1Client, unpatchV1Commander } from './client-v1';
 import { isV6Client, patchV6Client, unpatchV6Client } from './client-v6';
 
@@ -11,13 +11,9 @@ import { isV6Client, patchV6Client, unpatchV6Client } from './client-v6';
 /** Target file of the command attacher (1.x). */
 export const COMMANDER_FILE = 'dist/lib/commander.js';
 
-// The patch seam: module exports and prototypes are untyped by nature.
-type Methods = Record<string, AnyFunction>;
-
+/** The RedisClient prototype (the client module's default export is the class). */
 function clientProto(moduleExports: unknown): Methods | undefined {
-  const ctor = (moduleExports as { default?: unknown } | null)?.default;
-  const proto = typeof ctor === 'function' ? (ctor as { prototype?: unknown }).prototype : undefined;
-  return proto !== null && typeof proto === 'object' ? (proto as Methods) : undefined;
+  return ownerOf((moduleExports as { default?: unknown } | null)?.default, 'sendCommand');
 }
 
 /** Patches of `@redis/client`: the command attacher (1.x) and the RedisClient prototype (1.x, 6.x). */

@@ -1,5 +1,4 @@
-import type { RedisCommandParts } from '../../src/instrument/redis-statement';
-import type { RedisServer } from './recipe';
+import type { RedisCommandParts, RedisServer } from '../../src/instrument';
 
 /** The client options node-redis (4.x and 6.x) keeps after parsing a `url`. */
 export interface NodeRedisOptions {

@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import { ATTR_HTTP_ROUTE } from './semconv';
-import { recordError } from './run-span';
+import { recordError } from './record-error';
 
 /** Where the http instrumentation keeps the server-span state on the IncomingMessage. */
 export const SERVER_SPAN = Symbol.for('waymark.http.serverSpan');

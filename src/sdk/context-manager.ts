@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
-import { context as apiContext, registeredContextManager } from '../api-globals';
-import { applyFunction, bindFunction, type RunBound } from './bind-function';
+import { registeredContextManager } from '../api-globals';
+import { applyFunction, bindFunction, type AnyCallable, type RunBound } from './bind-function';
 
 type Listener = (...args: unknown[]) => unknown;
 const ADD_METHODS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
@@ -197,16 +197,45 @@ function ownManager(): AsyncLocalStorageContextManager | undefined {
   return m instanceof AsyncLocalStorageContextManager ? m : undefined;
 }
 
-/** `context.active()`, straight from our manager when it is the registered one. */
+/*
+ * The registered context, for the core and (through src/instrument) the instrumentations:
+ * the one entry point. Each function calls our manager directly when it is the registered
+ * one (no rest arguments), else whichever manager another API user registered, else acts
+ * as the API does with none (the root context, functions called as they are).
+ */
+
+/** The active context. */
 export function activeContext(): Context {
-  const m = ownManager();
-  return m !== undefined ? m.active() : apiContext.active();
+  const m = registeredContextManager();
+  return m !== undefined ? m.active() : ROOT_CONTEXT;
 }
 
-/** `context.with(ctx, fn, undefined, a, b, c)`, straight through our manager when registered. */
+/** `context.with()` of the API: `fn.apply(thisArg, args)` with `ctx` active. */
+export function withContext<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+  ctx: Context,
+  fn: F,
+  thisArg?: ThisParameterType<F>,
+  ...args: A
+): ReturnType<F> {
+  const m = registeredContextManager();
+  return m !== undefined ? m.with(ctx, fn, thisArg, ...args) : fn.apply(thisArg, args);
+}
+
+/** `context.bind()` of the API: a function or EventEmitter whose calls/listeners run in `ctx`. */
+export function bindContext<T>(ctx: Context, target: T): T {
+  const m = registeredContextManager();
+  return m !== undefined ? m.bind(ctx, target) : target;
+}
+
+/** `withContext(ctx, fn, undefined, a, b, c)`, without rest arguments through our manager. */
 export function runInContext<A, B, C, R>(ctx: Context, fn: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R {
   const m = ownManager();
-  return m !== undefined ? m.run3(ctx, fn, a, b, c) : apiContext.with(ctx, fn, undefined, a, b, c);
+  return m !== undefined ? m.run3(ctx, fn, a, b, c) : withContext(ctx, fn, undefined, a, b, c);
+}
+
+/** `fn.apply(self, args)` with `ctx` active, without a closure or rest arguments. */
+export function applyInContext(ctx: Context, fn: AnyCallable, self: unknown, args: ArrayLike<unknown>): unknown {
+  return runInContext(ctx, applyFunction, fn, self, args);
 }
 
 /**

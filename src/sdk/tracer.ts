@@ -11,14 +11,13 @@ import {
   type Attributes,
   type TimeInput,
 } from '@opentelemetry/api';
-import { context as apiContext } from '../api-globals';
 import type { SpanLimits } from '../config';
 import type { InstrumentationScope } from '../export/span-record';
 import { isTracingSuppressed } from '../suppress';
 import { TraceId } from '../span-context/ids';
 import type { SampleDecision } from './sampler';
 import { Span, type SpanSink } from './span';
-import { activeContext } from './context-manager';
+import { activeContext, withContext } from './context-manager';
 import { SpanIdentity } from '../span-context/span-identity';
 import { RemoteSpanContext } from '../span-context/remote-span-context';
 import { SAMPLING_REQUEST_KEY } from '../span-context/sampling-request';
@@ -163,6 +162,6 @@ export class Tracer implements ApiTracer {
     if (typeof fn !== 'function') return undefined;
     const parentCtx = ctx ?? activeContext();
     const span = this.startSpan(name, options, parentCtx);
-    return apiContext.with(trace.setSpan(parentCtx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
+    return withContext(trace.setSpan(parentCtx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
   }
 }

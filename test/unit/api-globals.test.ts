@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { context as appContext, propagation as appPropagation, trace as appTrace, ROOT_CONTEXT, createContextKey, type TextMapPropagator } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_GLOBALS, context, propagation, registerGlobals, registeredTracer, sharedApiVersion } from '../../src/api-globals';
+import { API_GLOBALS, propagation, registerGlobals, registeredTracer, sharedApiVersion } from '../../src/api-globals';
 import { startAgent } from '../../src/agent';
-import { AsyncLocalStorageContextManager } from '../../src/sdk/context-manager';
+import { activeContext, AsyncLocalStorageContextManager, bindContext, withContext } from '../../src/sdk/context-manager';
+
+/** The registered context, as the core and the kit read it. */
+const context = { active: activeContext, with: withContext, bind: bindContext };
 import { TracerProvider } from '../../src/sdk/tracer-provider';
 import { createSampler } from '../../src/sdk/sampler';
 import { readConfig } from '../../src/config';

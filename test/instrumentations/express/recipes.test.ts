@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { INSTRUMENTATIONS } from '../../../instrumentations';
 import { hasPatcher } from '../../../instrumentations/express';
 import { readExpressConfig } from '../../../instrumentations/express/config';
-import { isClientError } from '../../../src/instrument/client-error';
+import { isClientError } from '../../../src/instrument';
 import { joinPrefix, joinRoute, pathTemplate, usePathArgument } from '../../../instrumentations/express/route-template';
 import { ROOT } from './spawn-fixture';
 

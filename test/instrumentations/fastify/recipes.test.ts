@@ -3,7 +3,7 @@ import path from 'node:path';
 import { satisfies } from 'semver';
 import { describe, expect, it } from 'vitest';
 import { makeOnRoute, type RouteOptionsLike } from '../../../instrumentations/fastify/hooks';
-import { isClientError } from '../../../src/instrument/client-error';
+import { isClientError } from '../../../src/instrument';
 import { InstrumentationKit } from '../../../src/instrument/kit';
 import { FASTIFY_VERSIONS } from '../../../instrumentations/fastify/instance';
 import { routeTemplate } from '../../../instrumentations/fastify/route';

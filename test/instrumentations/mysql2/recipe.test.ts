@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
-import { sqlSpanSpec } from '../../../src/instrument/db';
+import { sqlSpanSpec } from '../../../src/instrument';
 import { mysqlStatusCode, readMysqlCall } from '../../../instrumentations/mysql2/recipe';
 
 // The recipes are pure: plain objects in, span specs out.

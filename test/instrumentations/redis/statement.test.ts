@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { redisBatchQueryText, redisQueryText, REDIS_QUERY_TEXT_MAX } from '../../../src/instrument/redis-statement';
-import { batchSpec, commandSpec, firstBatchError, hasParent, redisErrorPrefix } from '../../../instrumentations/redis/recipe';
+import {
+  hasValidSpan as hasParent,
+  redisBatchError as firstBatchError,
+  redisBatchQueryText,
+  redisBatchSpec as batchSpec,
+  redisCommandSpec as commandSpec,
+  redisErrorPrefix,
+  redisQueryText,
+  REDIS_QUERY_TEXT_MAX,
+} from '../../../src/instrument';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 
 // Pure recipes: plain values in, strings and specs out.

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { setLogLevel, setLogSink } from '../../../src/diag';
 import { InstrumentationKit } from '../../../src/instrument/kit';
-import { errorType, recordError, runSpan, startSpan } from '../../../src/instrument/run-span';
+import { errorType, recordError, startSpan } from '../../../src/instrument';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '../../../src/instrument/semconv';
 import { attachServerSpan, getServerSpan, recordServerError, setServerRoute, type ServerSpanHolder } from '../../../src/instrument/server-span';
 import { startSdk } from '../../instrumentations/setup';
@@ -47,73 +47,6 @@ describe('kit.safe', () => {
     const [span] = agent.finishedSpans();
     expect(span!.scope.name).toBe('waymark/thing');
     expect(span!.scope.version).toBe('1.2.3');
-  });
-});
-
-describe('runSpan', () => {
-  const kit = new InstrumentationKit('run');
-
-  it('makes the span active inside fn and ends it on return', () => {
-    let inside: string | undefined;
-    const out = runSpan(kit, { name: 'op', kind: SpanKind.CLIENT, attributes: { a: 1 } }, (span) => {
-      inside = trace.getSpan(context.active())?.spanContext().spanId;
-      expect(inside).toBe(span.spanContext().spanId);
-      return 'result';
-    });
-    expect(out).toBe('result');
-    const [span] = agent.finishedSpans();
-    expect(span!.name).toBe('op');
-    expect(span!.kind).toBe(SpanKind.CLIENT);
-    expect(span!.spanId).toBe(inside);
-    expect(span!.attributes.a).toBe(1);
-    expect(trace.getSpan(context.active())).toBeUndefined();
-  });
-
-  it('records a synchronous throw and rethrows the same error', () => {
-    const err = Object.assign(new Error('bad'), { code: 'EBAD' });
-    let caught: unknown;
-    try {
-      runSpan(kit, { name: 'op' }, () => {
-        throw err;
-      });
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBe(err);
-    const [span] = agent.finishedSpans();
-    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span!.attributes[ATTR_ERROR_TYPE]).toBe('EBAD');
-    expect(span!.events.map((e) => e.name)).toContain('exception');
-  });
-
-  it('returns the original promise, ends on settle, calls onEnd', async () => {
-    const p = Promise.resolve(7);
-    const out = runSpan(kit, { name: 'async', onEnd: (s, v) => s.setAttribute('value', v) }, () => p);
-    expect(out).toBe(p);
-    expect(agent.finishedSpans()).toHaveLength(0);
-    await out;
-    await Promise.resolve();
-    const [span] = agent.finishedSpans();
-    expect(span!.attributes.value).toBe(7);
-    expect(span!.status.code).toBe(SpanStatusCode.UNSET);
-  });
-
-  it('records a rejection without creating an unhandled one', async () => {
-    const err = new TypeError('rejected');
-    const p = Promise.reject(err);
-    const out = runSpan(kit, { name: 'rej' }, () => p);
-    await expect(out).rejects.toBe(err);
-    const [span] = agent.finishedSpans();
-    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span!.attributes[ATTR_ERROR_TYPE]).toBe('TypeError');
-  });
-
-  it('startSpan parents on the active context', () => {
-    const parent = startSpan(kit, { name: 'parent' });
-    context.with(trace.setSpan(context.active(), parent), () => startSpan(kit, { name: 'child' }).end());
-    parent.end();
-    const [child, p] = agent.finishedSpans();
-    expect(child!.parentSpanId).toBe(p!.spanId);
   });
 });
 

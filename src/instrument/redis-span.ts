@@ -1,19 +1,33 @@
-import { SpanKind, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, recordError, type SpanSpec } from '../../src/instrument';
-import { redisBatchQueryText, redisQueryText, type RedisCommandParts } from '../../src/instrument/redis-statement';
+import { SpanKind, type Attributes } from '@opentelemetry/api';
+import { redisBatchQueryText, redisQueryText, type RedisCommandParts } from './redis-statement';
 import {
   ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_BATCH_SIZE,
   ATTR_DB_OPERATION_NAME,
   ATTR_DB_QUERY_TEXT,
   ATTR_DB_RESPONSE_STATUS_CODE,
   ATTR_DB_SYSTEM_NAME,
-} from '../../src/instrument/semconv';
-import { ATTR_DB_OPERATION_BATCH_SIZE, DB_SYSTEM_NAME_VALUE_REDIS } from './semconv';
+  ATTR_ERROR_TYPE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from './semconv';
+import type { CallOutcome, SpanSpec } from './trace-call';
 
 /**
- * Pure recipes shared by the ioredis and node-redis instrumentations: what a command or a
- * batch becomes as a span, and how a Redis error is recorded.
+ * Pure recipes of every Redis client instrumentation (ioredis, node-redis): what a command
+ * or a batch becomes as a span, and what a failure adds.
+ * https://opentelemetry.io/docs/specs/semconv/database/redis/
  */
+
+/** `db.system.name` of Redis. */
+export const DB_SYSTEM_NAME_VALUE_REDIS = 'redis';
+
+/** Span and operation names of the two batch shapes. */
+export const REDIS_BATCH_PIPELINE = 'PIPELINE';
+export const REDIS_BATCH_MULTI = 'MULTI';
+
+/** Which kind of batch a span covers. */
+export type RedisBatchMode = typeof REDIS_BATCH_PIPELINE | typeof REDIS_BATCH_MULTI;
 
 /** Where a client sends its commands. */
 export interface RedisServer {
@@ -22,15 +36,6 @@ export interface RedisServer {
   readonly port: number | undefined;
   /** Database index. */
   readonly db: number | undefined;
-}
-
-/** Which kind of batch a span covers. */
-export type RedisBatchMode = 'PIPELINE' | 'MULTI';
-
-/** True when `ctx` holds a valid span: Redis commands are only traced under a parent (no orphan noise). */
-export function hasParent(ctx: Context): boolean {
-  const span = trace.getSpan(ctx);
-  return span !== undefined && trace.isSpanContextValid(span.spanContext());
 }
 
 function baseAttributes(server: RedisServer, operation: string, text: string): Attributes {
@@ -46,13 +51,13 @@ function baseAttributes(server: RedisServer, operation: string, text: string): A
 }
 
 /** The span of one command: named by the command (`GET`), values never in the text. */
-export function commandSpec(server: RedisServer, command: RedisCommandParts): SpanSpec {
+export function redisCommandSpec(server: RedisServer, command: RedisCommandParts): SpanSpec {
   const name = String(command.name).toUpperCase();
   return { name, kind: SpanKind.CLIENT, attributes: baseAttributes(server, name, redisQueryText(name, command.args)) };
 }
 
 /** The span of a pipeline or MULTI/EXEC: one span, its commands counted. */
-export function batchSpec(server: RedisServer, mode: RedisBatchMode, commands: readonly RedisCommandParts[]): SpanSpec {
+export function redisBatchSpec(server: RedisServer, mode: RedisBatchMode, commands: readonly RedisCommandParts[]): SpanSpec {
   const attributes = baseAttributes(server, mode, redisBatchQueryText(commands));
   // Semconv: a batch has two or more operations; the size SHOULD never be 1.
   if (commands.length >= 2) attributes[ATTR_DB_OPERATION_BATCH_SIZE] = commands.length;
@@ -67,24 +72,17 @@ export function redisErrorPrefix(err: unknown): string | undefined {
   return match === null ? undefined : match[1];
 }
 
-/** Records `err` on `span`; for a server error reply, its prefix is the status code and error type. */
-export function recordRedisError(span: Span, err: unknown): void {
-  recordError(span, err);
+/** For a server error reply, its prefix is the status code and the error type. */
+function redisErrorAttributes(err: unknown): Attributes | undefined {
   const prefix = redisErrorPrefix(err);
-  if (prefix === undefined) return;
-  try {
-    span.setAttribute(ATTR_DB_RESPONSE_STATUS_CODE, prefix);
-    span.setAttribute(ATTR_ERROR_TYPE, prefix);
-  } catch {
-    // a broken span must not break the host
-  }
+  return prefix === undefined ? undefined : { [ATTR_DB_RESPONSE_STATUS_CODE]: prefix, [ATTR_ERROR_TYPE]: prefix };
 }
 
 /**
  * The first error among batch results: pipeline results are `[err, value]` pairs (ioredis)
  * or values; an EXEC reply is an array that may hold per-command errors. Looks two levels deep.
  */
-export function firstBatchError(result: unknown): unknown {
+export function redisBatchError(result: unknown): unknown {
   if (!Array.isArray(result)) return undefined;
   for (const item of result) {
     if (item instanceof Error) return item;
@@ -97,28 +95,8 @@ export function firstBatchError(result: unknown): unknown {
   return undefined;
 }
 
-/**
- * Ends `span` when `result` settles (a rejection is recorded, `check` may find an error in a
- * fulfilled value); observed on the side, never creating an unhandled rejection.
- */
-export function endOnSettle(span: Span, result: unknown, check?: (value: unknown) => unknown): void {
-  if (!isThenable(result)) {
-    span.end();
-    return;
-  }
-  result.then(
-    (value) => {
-      const err = check?.(value);
-      if (err !== undefined) recordRedisError(span, err);
-      span.end();
-    },
-    (err: unknown) => {
-      recordRedisError(span, err);
-      span.end();
-    },
-  );
-}
+/** Outcome of a command: a Redis error reply names its status code and error type. */
+export const REDIS_COMMAND_OUTCOME: CallOutcome = Object.freeze({ errorAttributes: redisErrorAttributes });
 
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
-}
+/** Outcome of a batch: also an error inside a fulfilled reply. */
+export const REDIS_BATCH_OUTCOME: CallOutcome = Object.freeze({ errorAttributes: redisErrorAttributes, errorInResult: redisBatchError });

@@ -1,0 +1,26 @@
+import type { Exception } from '@opentelemetry/api';
+import { getServerSpan, recordServerError } from './server-span';
+
+/**
+ * True when a framework error carries a 4xx status (`status` as Express reads it, else
+ * `statusCode` as Fastify sets it): the client's fault.
+ */
+export function isClientError(err: unknown): boolean {
+  if (err === null || typeof err !== 'object') return false;
+  const e = err as { status?: unknown; statusCode?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * Records an error a web framework reports for a request (a throw, a rejection, `next(err)`)
+ * on the request's server span (`req`: Node's IncomingMessage). A 4xx error (a validation
+ * error, NotFound) is the client's fault: an exception event only, for semconv leaves a
+ * server span's status unset for 4xx; any other error sets the status to ERROR too.
+ * https://opentelemetry.io/docs/specs/semconv/http/http-spans/#status
+ */
+export function recordFrameworkError(req: object | null | undefined, err: unknown): void {
+  if (err == null) return;
+  if (isClientError(err)) getServerSpan(req)?.recordException(err as Exception);
+  else recordServerError(req, err);
+}
