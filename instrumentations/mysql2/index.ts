@@ -1,5 +1,5 @@
 import { ownerOf, wrapPoolCheckout, type Instrumentation, type InstrumentationKit, type MakeWrapper, type ModuleTarget } from '../../src/instrument';
-import { wrapConnectionQuery } from './connection-query';
+import { wrapConnectionQuery } from './wrap-query';
 
 /** What each target file exports (a class) and which of its methods we wrap, how. */
 const METHODS: Record<string, { readonly names: readonly string[]; readonly make: (kit: InstrumentationKit) => MakeWrapper }> = {

@@ -1,6 +1,6 @@
 import { ownerOf, wrapPoolCheckout, type Instrumentation, type InstrumentationKit, type ModuleTarget } from '../../src/instrument';
-import { wrapClientConnect } from './client-connect';
-import { wrapClientQuery } from './client-query';
+import { wrapClientConnect } from './wrap-connect';
+import { wrapClientQuery } from './wrap-query';
 
 /**
  * pg 8.x: `Client.prototype.query` and `connect` (lib/client.js, loaded by `require('pg')`
