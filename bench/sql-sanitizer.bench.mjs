@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { sanitizeSql } = require('../build/src/instrument/sql-sanitizer.js');
 const { summarize } = require('../build/src/instrument/sql-summarizer.js');
-const { sqlSpanSpec } = require('../build/src/instrument/db.js');
+const { sqlSpanSpec } = require('../build/src/instrument/sql-span.js');
 
 const ITERATIONS = Number(process.env.ITERATIONS || 100_000);
 const ROUNDS = Number(process.env.ROUNDS || 5);
