@@ -61,6 +61,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./fastify') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // Wraps Application#callback (koa's main file; `import` reaches it through dist/koa.mjs).
+    name: 'koa',
+    targets: [{ module: 'koa', versions: '>=2.0.0 <4' }],
+    load: () => (require('./koa') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Client#query makes the spans (lib/client.js is required by the CJS and ESM entries alike);
     // pg-pool's connect keeps waiters in their caller's context.
     name: 'pg',

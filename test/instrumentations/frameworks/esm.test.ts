@@ -3,8 +3,9 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
 import { runFixture } from '../express/spawn-fixture';
 
-// `node --import ./register.mjs app.mjs`: an ESM app importing Express or Fastify (both
-// CommonJS) is instrumented with that one flag. The two fixtures serve the same routes.
+// `node --import ./register.mjs app.mjs`: an ESM app importing Express, Fastify or Koa (all
+// CommonJS; Koa 3's `import` entry re-exports its CommonJS main, and @koa/router 15 has its own
+// ESM build) is instrumented with that one flag. The fixtures serve the same routes.
 // Needs `npm run build`.
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-describe.each(['express', 'fastify'])('%s under ESM (--import ./register.mjs)', (framework) => {
+describe.each(['express', 'fastify', 'koa'])('%s under ESM (--import ./register.mjs)', (framework) => {
   it('names server spans by route, keeps a manual span a child and records the error', async () => {
     const service = `${framework}-esm`;
     const run = await runFixture(`${framework}-esm.mjs`, {

@@ -1,0 +1,38 @@
+import type { AnyFunction, InstrumentationKit, MakeWrapper } from '../../src/instrument';
+import { wrapMiddleware } from './wrap-middleware';
+
+/** The part of a Koa Application the wrapper reads. */
+interface KoaAppLike {
+  middleware?: unknown;
+}
+
+/**
+ * `callback()` composes `this.middleware` (Koa 2: koa-compose; Koa 3: `this.compose`). For
+ * that one synchronous call the list is swapped for a copy whose functions are traced, and
+ * put back at once: the app's array, and what it holds, stay the app's own.
+ */
+export function wrapCallback(kit: InstrumentationKit): MakeWrapper {
+  return (original: AnyFunction) =>
+    function callback(this: KoaAppLike): unknown {
+      const stack = this == null ? undefined : this.middleware;
+      if (!kit.active || !Array.isArray(stack) || stack.length === 0) return original.apply(this, arguments as never);
+      const traced = kit.safe2(tracedCopy, kit, stack as unknown[]);
+      if (traced === undefined) return original.apply(this, arguments as never);
+      this.middleware = traced;
+      try {
+        return original.apply(this, arguments as never);
+      } finally {
+        this.middleware = stack;
+      }
+    };
+}
+
+/** The middleware list with each function wrapped; the first one also names the route. */
+function tracedCopy(kit: InstrumentationKit, stack: readonly unknown[]): unknown[] {
+  const copy = new Array<unknown>(stack.length);
+  for (let i = 0; i < stack.length; i++) {
+    const fn = stack[i];
+    copy[i] = typeof fn === 'function' ? wrapMiddleware(kit, fn as AnyFunction, i === 0) : fn;
+  }
+  return copy;
+}
