@@ -8,6 +8,9 @@ const path = require('node:path');
 function loadBundle() {
   const fs = require('node:fs');
   const file = path.join(__dirname, 'build', 'waymark-agent.js');
+  // Under --enable-source-maps, the plain loader reads the bundle's source map, so the
+  // agent's frames in stack traces name the files it was built from.
+  if (process.sourceMapsEnabled === true) return fs.existsSync(file) ? require(file) : undefined;
   let source;
   try {
     source = fs.readFileSync(file, 'utf8');

@@ -20,7 +20,15 @@ await build({
   external: ['import-in-the-middle'],
   // require-in-the-middle's debug output is never shown by the agent; see the stub.
   alias: { debug: './scripts/debug-stub.cjs' },
+  // Stack traces stay readable: whitespace-only minification keeps every name, lines are cut
+  // at 160 characters (one 300 KB line would be printed whole by any report that shows the
+  // source line of a frame), and under --enable-source-maps register.js loads the bundle
+  // so that Node maps its frames to the build's files. Unminified, the bundle was 46% larger
+  // and cost 2.5 ms more CPU to load (31.1 vs 28.6 ms median, 61 alternating runs); cut
+  // lines cost nothing measurable.
   minifyWhitespace: true,
+  lineLimit: 160,
+  sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -10,7 +10,6 @@ import {
   isTracingSuppressed,
   NOT_ENTERED,
   propagation,
-  recordError,
   setSpan,
   SpanKind,
   SpanStatusCode,
@@ -21,6 +20,7 @@ import {
   type InstrumentationKit,
 } from '../../src/instrument';
 import { isIgnoredPath, type HttpConfig } from './config';
+import { onRequestListenerThrew } from './listener-throw';
 import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
 import { ServerState, STATE, type WithState } from './state';
 
@@ -45,18 +45,16 @@ export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, sche
           token = context.enter(started);
         }
       }
+      // try/finally, never catch and rethrow: the crash report of a listener that throws
+      // must point at the app's `throw`, not at ours (see listener-throw.ts).
+      let threw = state !== undefined;
       try {
-        return original.apply(this, arguments as unknown as unknown[]);
-      } catch (err) {
-        if (state !== undefined) {
-          // The handler threw synchronously: record it; the host sees the same error.
-          recordError(state.span, err);
-          state.errorRecorded = true;
-          endServerSpan(state, res!, false);
-        }
-        throw err;
+        const result = original.apply(this, arguments as unknown as unknown[]);
+        threw = false;
+        return result;
       } finally {
         if (token !== NOT_ENTERED) context.restore(token);
+        if (threw) onRequestListenerThrew(state!, res!);
       }
     };
 }

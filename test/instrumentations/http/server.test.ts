@@ -172,7 +172,7 @@ describe('the emit wrappers hand calls through unchanged', () => {
     return { req, res: new http.ServerResponse(req) };
   }
 
-  it('a synchronous throw of the handler reaches the emitter as is, recorded on the ended span', async () => {
+  it('a synchronous throw of the handler reaches the emitter as is; the span ends as an error', async () => {
     const direct = http.createServer();
     const boom = new Error('handler broke');
     direct.on('request', () => {
@@ -185,7 +185,9 @@ describe('the emit wrappers hand calls through unchanged', () => {
     const spans = await waitForSpans(agent, (s) => servers(s).length === 1);
     const span = servers(spans)[0]!;
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
-    expect(span.events.map((e) => e.name)).toEqual(['exception']);
+    // Caught by the caller, the error never reaches the agent (it does not catch it: see
+    // listener-throw.ts); an uncaught one is recorded (test/safety/crash-reports).
+    expect(span.attributes['error.type']).toBe('_OTHER');
   });
 
   it('events of a traced response get all their arguments, in the request context, and errors of listeners', async () => {
