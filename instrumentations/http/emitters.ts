@@ -10,13 +10,30 @@ import { SIDE_CLIENT, STATE, type ClientState, type ServerState, type WithState 
 // object's events in its request's context and ends spans; untraced objects pay a
 // property miss. Cheaper than binding each emitter (a closure per listener).
 
-// Each wrapper ends in one `original.apply(this, arguments)` and touches `arguments`
+// Each wrapper ends in one `source.emit.apply(this, arguments)` and touches `arguments`
 // nowhere else, so V8 forwards the caller's arguments instead of allocating an object per
 // emit (a request has several emits). The context is entered around that call only for
 // events somebody listens to; the others, most of a request's events, need none.
 
+/** Where a wrapper finds the `emit` it calls. */
+export interface EmitSource {
+  readonly emit: AnyFunction;
+}
+
+/**
+ * The prototypes we wrap inherit `emit` from EventEmitter.prototype. Looked up there at
+ * each call (one property load), an app's own later patch of EventEmitter.prototype.emit
+ * still sees the events of http objects, as it does without the agent; a captured original
+ * would skip it.
+ */
+export function emitSource(proto: object, original: AnyFunction): EmitSource {
+  const parent = Object.getPrototypeOf(proto) as EmitSource | null;
+  if (!Object.prototype.hasOwnProperty.call(proto, 'emit') && parent !== null && parent.emit === original) return parent;
+  return { emit: original };
+}
+
 /** `ServerResponse.prototype.emit`: ends the server span on 'finish' / early 'close'. */
-export function makeServerResponseEmit(original: AnyFunction): AnyFunction {
+export function makeServerResponseEmit(source: EmitSource): AnyFunction {
   return function emit(this: ServerResponse, event: string | symbol) {
     const state = (this as WithState)[STATE] as ServerState | undefined;
     let token: ContextToken = NOT_ENTERED;
@@ -26,7 +43,7 @@ export function makeServerResponseEmit(original: AnyFunction): AnyFunction {
       if (this.listenerCount(event) !== 0) token = context.enter(state.ctx);
     }
     try {
-      return original.apply(this, arguments as unknown as unknown[]);
+      return source.emit.apply(this, arguments as unknown as unknown[]);
     } finally {
       if (token !== NOT_ENTERED) context.restore(token);
     }
@@ -34,7 +51,7 @@ export function makeServerResponseEmit(original: AnyFunction): AnyFunction {
 }
 
 /** `IncomingMessage.prototype.emit`: context for both sides, end of a client response. */
-export function makeIncomingMessageEmit(original: AnyFunction): AnyFunction {
+export function makeIncomingMessageEmit(source: EmitSource): AnyFunction {
   return function emit(this: IncomingMessage, event: string | symbol, error?: unknown) {
     const state = (this as WithState)[STATE];
     let token: ContextToken = NOT_ENTERED;
@@ -47,7 +64,7 @@ export function makeIncomingMessageEmit(original: AnyFunction): AnyFunction {
       if (this.listenerCount(event) !== 0) token = context.enter(state.ctx);
     }
     try {
-      return original.apply(this, arguments as unknown as unknown[]);
+      return source.emit.apply(this, arguments as unknown as unknown[]);
     } finally {
       if (token !== NOT_ENTERED) context.restore(token);
     }
@@ -55,7 +72,7 @@ export function makeIncomingMessageEmit(original: AnyFunction): AnyFunction {
 }
 
 /** `ClientRequest.prototype.emit`: response, errors and aborts of an outgoing request. */
-export function makeClientRequestEmit(original: AnyFunction): AnyFunction {
+export function makeClientRequestEmit(source: EmitSource): AnyFunction {
   return function emit(this: ClientRequest, event: string | symbol, value?: unknown) {
     const state = (this as WithState)[STATE] as ClientState | undefined;
     let token: ContextToken = NOT_ENTERED;
@@ -68,7 +85,7 @@ export function makeClientRequestEmit(original: AnyFunction): AnyFunction {
       if (this.listenerCount(event) !== 0) token = context.enter(state.ctx);
     }
     try {
-      return original.apply(this, arguments as unknown as unknown[]);
+      return source.emit.apply(this, arguments as unknown as unknown[]);
     } finally {
       if (token !== NOT_ENTERED) context.restore(token);
     }

@@ -11,7 +11,7 @@ import {
 } from '../../src/instrument';
 import { makeGet, makeRequest } from './client';
 import { readHttpConfig, type HttpConfig } from './config';
-import { makeClientRequestEmit, makeIncomingMessageEmit, makeServerResponseEmit } from './emitters';
+import { emitSource, makeClientRequestEmit, makeIncomingMessageEmit, makeServerResponseEmit } from './emitters';
 import { makeServerEmit } from './server';
 
 let config: HttpConfig | undefined;
@@ -19,14 +19,15 @@ let config: HttpConfig | undefined;
 /** Patches of `http` / `https`: server 'request' events, request()/get(), message emitters. */
 export const instrumentation: Instrumentation = {
   patch(exports: typeof Http, target: ModuleTarget, kit: InstrumentationKit) {
-    config ??= readHttpConfig();
+    const httpConfig = (config ??= readHttpConfig());
     const scheme = target.module === 'https' ? 'https' : 'http';
     // https reuses http's message classes; make sure they are patched whichever loads first.
     patchMessages(scheme === 'http' ? exports : (require('node:http') as typeof Http));
-    wrap(exports.Server.prototype, 'emit', makeServerEmit(kit, config, scheme));
+    const serverProto = exports.Server.prototype;
+    wrap(serverProto, 'emit', (original) => makeServerEmit(kit, httpConfig, scheme, emitSource(serverProto, original)));
     const originalRequest = getOriginal(exports.request) as AnyFunction;
-    wrap(exports, 'request', makeRequest(kit, config));
-    wrap(exports, 'get', makeGet(kit, config, originalRequest));
+    wrap(exports, 'request', makeRequest(kit, httpConfig));
+    wrap(exports, 'get', makeGet(kit, httpConfig, originalRequest));
     return exports;
   },
   unpatch(exports: typeof Http, target: ModuleTarget) {
@@ -42,7 +43,11 @@ export const instrumentation: Instrumentation = {
 };
 
 function patchMessages(http: typeof Http): void {
-  if (!isWrapped(http.IncomingMessage.prototype.emit)) wrap(http.IncomingMessage.prototype, 'emit', makeIncomingMessageEmit);
-  if (!isWrapped(http.ServerResponse.prototype.emit)) wrap(http.ServerResponse.prototype, 'emit', makeServerResponseEmit);
-  if (!isWrapped(http.ClientRequest.prototype.emit)) wrap(http.ClientRequest.prototype, 'emit', makeClientRequestEmit);
+  for (const [proto, make] of [
+    [http.IncomingMessage.prototype, makeIncomingMessageEmit],
+    [http.ServerResponse.prototype, makeServerResponseEmit],
+    [http.ClientRequest.prototype, makeClientRequestEmit],
+  ] as const) {
+    if (!isWrapped(proto.emit)) wrap(proto as { emit: AnyFunction }, 'emit', (original) => make(emitSource(proto, original)));
+  }
 }

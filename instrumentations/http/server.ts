@@ -20,6 +20,7 @@ import {
   type InstrumentationKit,
 } from '../../src/instrument';
 import { isIgnoredPath, type HttpConfig } from './config';
+import type { EmitSource } from './emitters';
 import { onRequestListenerThrew } from './listener-throw';
 import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
 import { ServerState, STATE, type WithState } from './state';
@@ -28,9 +29,9 @@ import { ServerState, STATE, type WithState } from './state';
 export const ERROR_TYPE_ABORTED = 'aborted';
 
 /** Builds the wrapper of `Server.prototype.emit` that traces each 'request' event. */
-export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, scheme: string) {
-  return (original: AnyFunction): AnyFunction =>
-    // One `original.apply(this, arguments)` and no other use of `arguments`: V8 forwards
+export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, scheme: string, source: EmitSource): AnyFunction {
+  return (
+    // One `source.emit.apply(this, arguments)` and no other use of `arguments`: V8 forwards
     // them without allocating (see emitters.ts). `req`/`res` are declared parameters for
     // that reason; `wrap` gives the wrapper the original's length.
     function emit(this: Server, event: string | symbol, req?: IncomingMessage, res?: ServerResponse) {
@@ -49,14 +50,15 @@ export function makeServerEmit(kit: InstrumentationKit, config: HttpConfig, sche
       // must point at the app's `throw`, not at ours (see listener-throw.ts).
       let threw = state !== undefined;
       try {
-        const result = original.apply(this, arguments as unknown as unknown[]);
+        const result = source.emit.apply(this, arguments as unknown as unknown[]);
         threw = false;
         return result;
       } finally {
         if (token !== NOT_ENTERED) context.restore(token);
         if (threw) onRequestListenerThrew(state!, res!);
       }
-    };
+    }
+  );
 }
 
 /**
