@@ -75,13 +75,20 @@ export function traceLayer(
   const span = startSpan(kit, spec, parent);
   track(state, span, args[nextIndex - 1]);
   const callArgs = Array.prototype.slice.call(args) as unknown[];
-  callArgs[nextIndex] = makeNext(state, span, parent, next as AnyFunction);
+  // Express hands every layer its `req.next`, and res.format calls req.next itself: while
+  // the layer runs, req.next is the layer's `next` as it is without the agent.
+  const req = args[nextIndex - 2] as { next?: unknown } | null | undefined;
+  const withReq = req != null && req.next === next ? req : undefined;
+  const layerNext = makeNext(state, span, parent, next as AnyFunction, withReq);
+  callArgs[nextIndex] = layerNext;
+  if (withReq !== undefined) withReq.next = layerNext;
   return context.apply(setSpan(parent, span), original, layer, callArgs);
 }
 
-function makeNext(state: RequestState, span: Span, parent: Context, next: AnyFunction): AnyFunction {
+function makeNext(state: RequestState, span: Span, parent: Context, next: AnyFunction, req: { next?: unknown } | undefined): AnyFunction {
   return function next_(this: unknown, err?: unknown) {
     endLayerSpan(state, span, err);
+    if (req !== undefined && req.next === next_) req.next = next;
     return context.apply(parent, next, this, arguments);
   };
 }
