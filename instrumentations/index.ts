@@ -67,6 +67,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./koa') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // lib/request.js: the Request class routes and sets responses (ESM apps reach it too).
+    name: 'hapi',
+    targets: [{ module: '@hapi/hapi', versions: '>=21.0.0 <22', file: 'lib/request.js' }],
+    load: () => (require('./hapi') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Client#query makes the spans (lib/client.js is required by the CJS and ESM entries alike);
     // pg-pool's connect keeps waiters in their caller's context.
     name: 'pg',

@@ -2,13 +2,14 @@ import type { Exception } from '@opentelemetry/api';
 import { getServerSpan, recordServerError } from './server-span';
 
 /**
- * True when a framework error carries a 4xx status (`status` as Express reads it, else
- * `statusCode` as Fastify sets it): the client's fault.
+ * True when a framework error carries a 4xx status (`status` as Express and Koa read it,
+ * else `statusCode` as Fastify sets it, else `output.statusCode` of a Hapi Boom): the
+ * client's fault.
  */
 export function isClientError(err: unknown): boolean {
   if (err === null || typeof err !== 'object') return false;
-  const e = err as { status?: unknown; statusCode?: unknown };
-  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  const e = err as { status?: unknown; statusCode?: unknown; output?: { statusCode?: unknown } | null };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : e.output?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 

@@ -3,9 +3,9 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
 import { runFixture } from '../express/spawn-fixture';
 
-// `node --import ./register.mjs app.mjs`: an ESM app importing Express, Fastify or Koa (all
-// CommonJS; Koa 3's `import` entry re-exports its CommonJS main, and @koa/router 15 has its own
-// ESM build) is instrumented with that one flag. The fixtures serve the same routes.
+// `node --import ./register.mjs app.mjs`: an ESM app importing Express, Fastify, Koa or Hapi
+// (all CommonJS; Koa 3's `import` entry re-exports its CommonJS main, and @koa/router 15 has
+// its own ESM build) is instrumented with that one flag. The fixtures serve the same routes.
 // Needs `npm run build`.
 let receiver: OtlpReceiver;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => receiver.close());
 
-describe.each(['express', 'fastify', 'koa'])('%s under ESM (--import ./register.mjs)', (framework) => {
+describe.each(['express', 'fastify', 'koa', 'hapi'])('%s under ESM (--import ./register.mjs)', (framework) => {
   it('names server spans by route, keeps a manual span a child and records the error', async () => {
     const service = `${framework}-esm`;
     const run = await runFixture(`${framework}-esm.mjs`, {
@@ -31,12 +31,14 @@ describe.each(['express', 'fastify', 'koa'])('%s under ESM (--import ./register.
     const spans = ours();
     const server = spans.filter((s) => s.kind === 2); // SPAN_KIND_SERVER
     const user = server.find((s) => attributeMap(s.attributes)['url.path'] === '/api/users/1');
-    expect(user?.name).toBe('GET /api/users/:id');
-    expect(attributeMap(user!.attributes)['http.route']).toBe('/api/users/:id');
+    // Hapi writes path parameters as `{id}`, the others as `:id`.
+    const param = framework === 'hapi' ? '{id}' : ':id';
+    expect(user?.name).toBe(`GET /api/users/${param}`);
+    expect(attributeMap(user!.attributes)['http.route']).toBe(`/api/users/${param}`);
     expect(spans.find((s) => s.name === 'load user')?.parentSpanId).toBe(user!.spanId);
 
     const boom = server.find((s) => attributeMap(s.attributes)['url.path'] === '/boom/2');
-    expect(boom?.name).toBe('GET /boom/:id');
+    expect(boom?.name).toBe(`GET /boom/${param}`);
     expect(boom?.status?.code).toBe(SpanStatusCode.ERROR);
     expect(boom?.events.map((e) => e.name)).toEqual(['exception']);
 
