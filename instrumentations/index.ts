@@ -16,6 +16,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   {
     name: 'fetch',
+    // OpenTelemetry's fetch instrumentation is named after undici, the client inside Node.
+    aliases: ['undici'],
     targets: [],
     load: () => (require('./fetch') as { instrumentation: Instrumentation }).instrumentation,
   },
@@ -29,6 +31,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   {
     name: 'redis',
+    // OpenTelemetry's name for its node-redis 4 instrumentation (now part of its `redis`).
+    aliases: ['redis-4'],
     targets: [
       { module: '@redis/client', versions: '>=1.0.0 <2', file: 'dist/lib/commander.js' },
       { module: '@redis/client', versions: '>=1.0.0 <2 || >=6.0.0 <7', file: 'dist/lib/client/index.js' },

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { diag, setLogLevel, type LogLevel } from './diag';
+import type { DbStatementMode, InstrumentationSettings } from './instrument/settings';
 
 /**
  * Agent configuration, read once from the environment following the OpenTelemetry
@@ -24,7 +25,14 @@ export interface AgentConfig {
   bsp: { scheduleDelayMs: number; exportTimeoutMs: number; maxQueueSize: number; maxExportBatchSize: number };
   limits: SpanLimits;
   logLevel: LogLevel;
-  instrumentations: { enabled?: string[]; disabled?: string[] };
+  instrumentations: {
+    /** OTEL_NODE_ENABLED_INSTRUMENTATIONS, lower-cased (names are checked against the registry when the hooks install). */
+    enabled?: string[];
+    /** OTEL_NODE_DISABLED_INSTRUMENTATIONS, lower-cased. */
+    disabled?: string[];
+    /** What instrumentations are told (through their kit). */
+    settings: InstrumentationSettings;
+  };
   /** WAYMARK_SHUTDOWN_TIMEOUT: how long the flush may delay the end of the process. */
   shutdownTimeoutMs: number;
 }
@@ -101,7 +109,7 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return fallback;
 }
 
-/** Comma list, lower-cased, trimmed, empties dropped. */
+/** Comma list, trimmed, empties dropped. */
 export function list(value: string | undefined): string[] {
   if (!value) return [];
   return value
@@ -215,6 +223,45 @@ function safeHostname(): string {
   }
 }
 
+function dbStatement(env: Env): DbStatementMode {
+  const name = 'WAYMARK_DB_STATEMENT';
+  const v = raw(env, name);
+  if (v === undefined) return 'sanitized';
+  const l = v.toLowerCase();
+  if (l === 'raw') return 'raw';
+  if (l === 'sanitized' || l === 'sanitize') return 'sanitized';
+  invalid(name, v, 'sanitized');
+  return 'sanitized';
+}
+
+// RFC 9110 token characters, lower case (names are compared lower-cased).
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+
+/** A list of header names to capture: lower-cased, deduplicated; a name that is not a token is skipped. */
+function headerNames(env: Env, name: string): string[] {
+  const out: string[] = [];
+  for (const item of list(raw(env, name))) {
+    const l = item.toLowerCase();
+    if (!HEADER_NAME.test(l)) invalid(name, item, 'name skipped');
+    else if (!out.includes(l)) out.push(l);
+  }
+  return out;
+}
+
+function instrumentationSettings(env: Env): InstrumentationSettings {
+  return {
+    db: { statement: dbStatement(env) },
+    http: {
+      ignorePaths: list(raw(env, 'WAYMARK_HTTP_IGNORE_PATHS')),
+      serverRequestHeaders: headerNames(env, 'OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST'),
+      serverResponseHeaders: headerNames(env, 'OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_RESPONSE'),
+      clientRequestHeaders: headerNames(env, 'OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST'),
+      clientResponseHeaders: headerNames(env, 'OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE'),
+    },
+    express: { middlewareSpans: bool(env, 'WAYMARK_EXPRESS_MIDDLEWARE_SPANS', false) },
+  };
+}
+
 /** The agent's version, reported as telemetry.sdk.version. */
 export const SDK_VERSION: string = (() => {
   try {
@@ -298,6 +345,7 @@ export function readConfig(env: Env = process.env): AgentConfig {
     instrumentations: {
       enabled: enabled === undefined ? undefined : list(enabled).map((s) => s.toLowerCase()),
       disabled: disabled === undefined ? undefined : list(disabled).map((s) => s.toLowerCase()),
+      settings: instrumentationSettings(env),
     },
     shutdownTimeoutMs: int(env, 'WAYMARK_SHUTDOWN_TIMEOUT', 2000),
   };

@@ -1,5 +1,4 @@
 import { diag, ownerOf, type Instrumentation, type InstrumentationKit, type ModuleTarget } from '../../src/instrument';
-import { readExpressConfig } from './config';
 import { EXPRESS4_LAYER, patchLayer, ROUTER2_LAYER, unpatchLayer } from './layer-patch';
 import { patchRouter, unpatchRouter } from './router-patch';
 
@@ -40,8 +39,6 @@ export function hasPatcher(target: ModuleTarget): boolean {
   return Object.prototype.hasOwnProperty.call(PATCHERS, targetKey(target));
 }
 
-const config = readExpressConfig();
-
 export const instrumentation: Instrumentation = {
   patch(exports: unknown, target: ModuleTarget, kit: InstrumentationKit): unknown {
     const patcher = PATCHERS[targetKey(target)];
@@ -49,7 +46,7 @@ export const instrumentation: Instrumentation = {
       diag.debug(`express: no patcher for ${target.module}/${targetKey(target)}`);
       return undefined;
     }
-    patcher.patch(exports as object, kit, config.middlewareSpans);
+    patcher.patch(exports as object, kit, kit.settings.express.middlewareSpans);
     return undefined;
   },
   unpatch(exports: unknown, target: ModuleTarget, kit: InstrumentationKit): void {

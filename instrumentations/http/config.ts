@@ -1,4 +1,6 @@
-/** Settings of the http instrumentation, read once from the environment when it loads. */
+import type { HttpSettings } from '../../src/instrument';
+
+/** Settings of the http instrumentation, in the shapes its hot paths test. */
 export interface HttpConfig {
   /** Exact incoming paths not traced (`WAYMARK_HTTP_IGNORE_PATHS`). */
   readonly ignoreExact: ReadonlySet<string>;
@@ -11,23 +13,21 @@ export interface HttpConfig {
   readonly clientResponseHeaders: readonly string[];
 }
 
-type Env = Record<string, string | undefined>;
-
-/** Reads the http settings from `env`. */
-export function readHttpConfig(env: Env = process.env): HttpConfig {
+/** The http settings the kit hands over, with the ignored paths split into exact paths and prefixes. */
+export function httpConfigOf(settings: HttpSettings): HttpConfig {
   const exact = new Set<string>();
   const prefixes: string[] = [];
-  for (const p of list(env.WAYMARK_HTTP_IGNORE_PATHS)) {
+  for (const p of settings.ignorePaths) {
     if (p.endsWith('*')) prefixes.push(p.slice(0, -1));
     else exact.add(p);
   }
   return {
     ignoreExact: exact,
     ignorePrefixes: prefixes,
-    serverRequestHeaders: headerList(env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST),
-    serverResponseHeaders: headerList(env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_RESPONSE),
-    clientRequestHeaders: headerList(env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST),
-    clientResponseHeaders: headerList(env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE),
+    serverRequestHeaders: settings.serverRequestHeaders,
+    serverResponseHeaders: settings.serverResponseHeaders,
+    clientRequestHeaders: settings.clientRequestHeaders,
+    clientResponseHeaders: settings.clientResponseHeaders,
   };
 }
 
@@ -38,16 +38,4 @@ export function isIgnoredPath(config: HttpConfig, path: string): boolean {
   const prefixes = config.ignorePrefixes;
   for (let i = 0; i < prefixes.length; i++) if (path.startsWith(prefixes[i]!)) return true;
   return false;
-}
-
-function list(v: string | undefined): string[] {
-  if (v === undefined) return [];
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
-
-function headerList(v: string | undefined): string[] {
-  return [...new Set(list(v).map((s) => s.toLowerCase()))];
 }

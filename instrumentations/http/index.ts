@@ -10,7 +10,7 @@ import {
   type ModuleTarget,
 } from '../../src/instrument';
 import { makeGet, makeRequest } from './client';
-import { readHttpConfig, type HttpConfig } from './config';
+import { httpConfigOf, type HttpConfig } from './config';
 import { emitSource, makeClientRequestEmit, makeIncomingMessageEmit, makeServerResponseEmit } from './emitters';
 import { makeServerEmit } from './server';
 
@@ -19,7 +19,8 @@ let config: HttpConfig | undefined;
 /** Patches of `http` / `https`: server 'request' events, request()/get(), message emitters. */
 export const instrumentation: Instrumentation = {
   patch(exports: typeof Http, target: ModuleTarget, kit: InstrumentationKit) {
-    const httpConfig = (config ??= readHttpConfig());
+    // http and https share one config: the first patch makes it from the kit's settings.
+    const httpConfig = (config ??= httpConfigOf(kit.settings.http));
     const scheme = target.module === 'https' ? 'https' : 'http';
     // https reuses http's message classes; make sure they are patched whichever loads first.
     patchMessages(scheme === 'http' ? exports : (require('node:http') as typeof Http));

@@ -42,6 +42,8 @@ interface EntryState {
   readonly patched: Array<{ exports: unknown; target: ModuleTarget }>;
   /** Exports objects already patched (per target), so CJS and ESM hooks never patch twice. */
   readonly seen: WeakMap<ModuleTarget, WeakSet<object>>;
+  /** `module@version` of libraries already reported as outside the supported versions. */
+  readonly reported: Set<string>;
 }
 
 interface Unhookable {
@@ -64,8 +66,9 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
   const selected = selectEntries(all, config);
   const states = selected.map<EntryState>((entry) => ({
     entry,
-    kit: new InstrumentationKit(entry.name, entry.version),
+    kit: new InstrumentationKit(entry.name, entry.version, config.settings),
     impl: undefined,
+    reported: new Set(),
     patched: [],
     seen: new WeakMap(),
   }));
@@ -162,7 +165,7 @@ function patchOne(state: EntryState, target: ModuleTarget, exports: unknown, bas
   const builtin = basedir === undefined && isBuiltin(target.module);
   const version = builtin ? process.versions.node : basedir !== undefined ? readPackageVersion(basedir) : undefined;
   if (!builtin && (version === undefined || !satisfiesRange(version, target.versions))) {
-    diag.debug(`${entry.name}: ${target.module}@${version ?? 'unknown'} is outside ${target.versions}; left alone`);
+    reportUnsupported(state, target, version);
     seen.add(subject);
     return exports;
   }
@@ -188,6 +191,35 @@ function patchOne(state: EntryState, target: ModuleTarget, exports: unknown, bas
     return exports;
   }
   return result;
+}
+
+/**
+ * One line at the default level per library version the entry does not cover (the same
+ * version is often loaded through several targets or copies); none when another target of
+ * the entry covers it (a library may need one of its files patched only in some majors).
+ */
+function reportUnsupported(state: EntryState, target: ModuleTarget, version: string | undefined): void {
+  const key = `${target.module}@${version ?? ''}`;
+  if (state.reported.has(key)) return;
+  state.reported.add(key);
+  const ranges = state.entry.targets.filter((t) => t.module === target.module).map((t) => t.versions);
+  if (version !== undefined && ranges.some((r) => satisfiesRange(version, r))) {
+    diag.debug(`${state.entry.name}: ${target.module}/${target.file ?? ''} not patched in ${version} (${target.versions})`);
+    return;
+  }
+  diag.warn(`${target.module} ${version ?? '(version unknown)'} is not instrumented (supported: ${describeRanges(ranges)})`);
+}
+
+/** The ranges as one, short: `>=5.0.0 <7` reads `>=5 <7`; alternatives deduplicated. */
+export function describeRanges(ranges: readonly string[]): string {
+  const parts: string[] = [];
+  for (const range of ranges) {
+    for (const alternative of range.split('||')) {
+      const short = alternative.trim().replace(/(\d+)\.0\.0\b(?!-)/g, '$1').replace(/(\d+\.\d+)\.0\b(?!-)/g, '$1');
+      if (short !== '' && !parts.includes(short)) parts.push(short);
+    }
+  }
+  return parts.join(' || ');
 }
 
 /** After patching `default` of an ESM namespace, rebinds named exports we wrapped. */

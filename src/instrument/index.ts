@@ -7,6 +7,7 @@
 // The registry entry and the per-instrumentation handle.
 export type { Instrumentation, InstrumentationEntry, ModuleTarget } from './types';
 export { InstrumentationKit, SCOPE_PREFIX } from './kit';
+export { DEFAULT_SETTINGS, type InstrumentationSettings, type HttpSettings, type DbStatementMode } from './settings';
 
 // Patching: wrap methods, find where a class defines them.
 export { wrap, unwrap, wrapFunction, isWrapped, getOriginal, type AnyFunction, type MakeWrapper } from './wrap';

@@ -2,6 +2,7 @@ import type { Attributes, Context, Span, SpanKind, TimeInput, Tracer } from '@op
 import { noopTracer, registeredTracer } from '../api-globals';
 import { diag, describeError } from '../diag';
 import { Tracer as SdkTracer } from '../sdk/tracer';
+import { DEFAULT_SETTINGS, type InstrumentationSettings } from './settings';
 import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
 
 /** Scope name prefix of every tracer the kit hands out. */
@@ -16,13 +17,16 @@ export class InstrumentationKit {
   active = true;
   readonly name: string;
   readonly version: string | undefined;
+  /** The configuration instrumentations read (at patch time), from src/config.ts. */
+  readonly settings: InstrumentationSettings;
   #tracer: Tracer | undefined;
   /** The cached tracer when it is this agent's own (it can keep handed-over attributes). */
   #own: SdkTracer | undefined;
 
-  constructor(name: string, version?: string) {
+  constructor(name: string, version?: string, settings: InstrumentationSettings = DEFAULT_SETTINGS) {
     this.name = name;
     this.version = version;
+    this.settings = settings;
   }
 
   /** The tracer of this instrumentation; resolved from the global provider, cached once real. */

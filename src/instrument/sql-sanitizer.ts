@@ -169,30 +169,3 @@ function scan(s: SqlScanner, maxLength: number): void {
 
 /** Stands for "a word or quoted identifier came last" in `SqlScanner.prev`. */
 const LETTER_MARK = 97;
-
-/** How `db.query.text` is recorded: `WAYMARK_DB_STATEMENT` (`sanitized`, the default, or `raw`). */
-export type DbStatementMode = 'sanitized' | 'raw';
-
-let statementMode: DbStatementMode | undefined;
-
-/** The `WAYMARK_DB_STATEMENT` setting, read from the environment once per process. */
-export function dbStatementMode(): DbStatementMode {
-  if (statementMode !== undefined) return statementMode;
-  let mode: DbStatementMode = 'sanitized';
-  try {
-    const raw = process.env.WAYMARK_DB_STATEMENT?.trim().toLowerCase();
-    if (raw === 'raw') mode = 'raw';
-    else if (raw !== undefined && raw !== '' && raw !== 'sanitized' && raw !== 'sanitize') {
-      diag.warn(`invalid WAYMARK_DB_STATEMENT=${JSON.stringify(raw)}; using the default ("sanitized")`);
-    }
-  } catch {
-    // process.env unavailable: keep the safe default.
-  }
-  statementMode = mode;
-  return mode;
-}
-
-/** The `db.query.text` value for `sql`: sanitized, or as is when `WAYMARK_DB_STATEMENT=raw`. */
-export function dbQueryText(sql: string, dialect: SqlDialect): string {
-  return dbStatementMode() === 'raw' ? sql : sanitizeSql(sql, dialect);
-}

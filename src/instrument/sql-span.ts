@@ -13,7 +13,8 @@ import {
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from './semconv';
-import { dbQueryText, type SqlDialect } from './sql-sanitizer';
+import type { DbStatementMode } from './settings';
+import { sanitizeSql, type SqlDialect } from './sql-sanitizer';
 import { summarize } from './sql-summarizer';
 
 /**
@@ -40,9 +41,9 @@ const DIALECT: Record<SqlSystem, SqlDialect> = { postgresql: 'postgresql', mysql
 
 /**
  * Recipe: the CLIENT span of one SQL call, named `<operation> <table>`, else `<operation>`,
- * else the system name (semconv span name rules).
+ * else the system name (semconv span name rules). `statement`: the kit's `db.statement` setting.
  */
-export function sqlSpanSpec(call: SqlCall): SpanSpec {
+export function sqlSpanSpec(call: SqlCall, statement: DbStatementMode = 'sanitized'): SpanSpec {
   const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: call.system };
   let name: string = call.system;
   if (typeof call.text === 'string') {
@@ -52,7 +53,7 @@ export function sqlSpanSpec(call: SqlCall): SpanSpec {
       name = collection === undefined ? operation : operation + ' ' + collection;
     }
     if (collection !== undefined) attributes[ATTR_DB_COLLECTION_NAME] = collection;
-    attributes[ATTR_DB_QUERY_TEXT] = queryText;
+    attributes[ATTR_DB_QUERY_TEXT] = statement === 'raw' ? call.text : queryText;
   }
   if (nonEmpty(call.namespace)) attributes[ATTR_DB_NAMESPACE] = call.namespace;
   if (nonEmpty(call.serverAddress)) attributes[ATTR_SERVER_ADDRESS] = call.serverAddress;
@@ -79,7 +80,7 @@ export function startSqlCall<S, A>(
   const parent = activeContext();
   if (isTracingSuppressed(parent)) return undefined;
   const sql = kit.safe2(read, self, statement);
-  const spec = sql === undefined ? undefined : kit.safe(sqlSpanSpec, sql);
+  const spec = sql === undefined ? undefined : kit.safe2(sqlSpanSpec, sql, kit.settings.db.statement);
   return spec === undefined ? undefined : startCall(kit, spec, parent, outcome);
 }
 
@@ -87,6 +88,7 @@ export function startSqlCall<S, A>(
 interface StatementParts {
   readonly operation: string | undefined;
   readonly collection: string | undefined;
+  /** The sanitized text (`db.query.text` unless the setting says raw). */
   readonly queryText: string;
 }
 
@@ -102,7 +104,7 @@ function readStatement(text: string, system: SqlSystem): StatementParts {
   if (hit !== undefined) return hit;
   const dialect = DIALECT[system];
   const { operation, collection } = summarize(text, dialect);
-  const parts: StatementParts = { operation, collection, queryText: dbQueryText(text, dialect) };
+  const parts: StatementParts = { operation, collection, queryText: sanitizeSql(text, dialect) };
   if (text.length <= CACHE_MAX_KEY_LENGTH) {
     if (cache.size >= CACHE_MAX_ENTRIES) cache.clear();
     cache.set(text, parts);

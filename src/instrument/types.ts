@@ -28,6 +28,8 @@ export interface Instrumentation {
 export interface InstrumentationEntry {
   /** Name used by OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
   readonly name: string;
+  /** OpenTelemetry's names for the same instrumentation, accepted in those variables too (lower case). */
+  readonly aliases?: readonly string[];
   /** Modules to hook; empty for instrumentations started at agent start. */
   readonly targets: readonly ModuleTarget[];
   /** Loads the instrumentation code (a `require` of its module). */

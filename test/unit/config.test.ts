@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config';
 import { setLogLevel, setLogSink } from '../../src/diag';
+import { DEFAULT_SETTINGS } from '../../src/instrument/settings';
 
 function capture(env: Record<string, string>) {
   const lines: string[] = [];
@@ -134,7 +135,7 @@ describe('readConfig', () => {
     expect(config.limits).toMatchObject({ attributeCountLimit: 10, attributeValueLengthLimit: 64, eventCountLimit: 3, linkCountLimit: 2 });
     expect(config.bsp.maxQueueSize).toBe(100);
     expect(config.bsp.maxExportBatchSize).toBe(10);
-    expect(config.instrumentations).toEqual({ enabled: undefined, disabled: ['fs', 'express'] });
+    expect(config.instrumentations).toEqual({ enabled: undefined, disabled: ['fs', 'express'], settings: DEFAULT_SETTINGS });
   });
 
   it('caps the batch size at the queue size', () => {

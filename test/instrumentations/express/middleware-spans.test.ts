@@ -1,11 +1,12 @@
-import './middleware-env';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { EXPRESS_VARIANTS, listen, serverSpanFor, setupExpress, traceOf, type ExpressModule } from './helpers';
 import type { SpanRecord } from '../../../src/export/span-record';
+import { DEFAULT_SETTINGS } from '../../../src/instrument';
 
-// WAYMARK_EXPRESS_MIDDLEWARE_SPANS=true (set by ./middleware-env before anything loads).
-const { agent, load } = setupExpress();
+// What WAYMARK_EXPRESS_MIDDLEWARE_SPANS=true gives the instrumentation, through its kit.
+const settings = { ...DEFAULT_SETTINGS, express: { middlewareSpans: true } };
+const { agent, load } = setupExpress({ settings });
 
 function byName(spans: SpanRecord[], name: string): SpanRecord {
   const found = spans.filter((s) => s.name === name);

@@ -4,7 +4,7 @@ import { satisfies } from 'semver';
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTATIONS } from '../../../instrumentations';
 import { hasPatcher } from '../../../instrumentations/express';
-import { readExpressConfig } from '../../../instrumentations/express/config';
+import { readConfig } from '../../../src/config';
 import { isClientError } from '../../../src/instrument';
 import { joinPrefix, joinRoute, pathTemplate, usePathArgument } from '../../../instrumentations/express/route-template';
 import { ROOT } from './spawn-fixture';
@@ -58,9 +58,10 @@ describe('route templates (pure)', () => {
   });
 
   it('reads WAYMARK_EXPRESS_MIDDLEWARE_SPANS', () => {
-    expect(readExpressConfig({}).middlewareSpans).toBe(false);
-    expect(readExpressConfig({ WAYMARK_EXPRESS_MIDDLEWARE_SPANS: 'TRUE' }).middlewareSpans).toBe(true);
-    expect(readExpressConfig({ WAYMARK_EXPRESS_MIDDLEWARE_SPANS: '1' }).middlewareSpans).toBe(false);
+    const middlewareSpans = (v?: string) => readConfig(v === undefined ? {} : { WAYMARK_EXPRESS_MIDDLEWARE_SPANS: v }).instrumentations.settings.express.middlewareSpans;
+    expect(middlewareSpans()).toBe(false);
+    expect(middlewareSpans('TRUE')).toBe(true);
+    expect(middlewareSpans('1')).toBe(false);
   });
 });
 

@@ -3,16 +3,19 @@ import type * as Http from 'node:http';
 import { context, trace } from '@opentelemetry/api';
 import { nodeRequire, startTracing, waitForSpans } from '../setup';
 import { clients, close, listen, send, servers } from './helpers';
-import { isIgnoredPath, readHttpConfig } from '../../../instrumentations/http/config';
+import { httpConfigOf, isIgnoredPath } from '../../../instrumentations/http/config';
+import { readConfig } from '../../../src/config';
 
-// Read when the http instrumentation first patches: set before the hooks run.
-process.env.WAYMARK_HTTP_IGNORE_PATHS = '/health, /internal/*';
-process.env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST = 'X-Request-Id,x-multi';
-process.env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_RESPONSE = 'x-served-by';
-process.env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST = 'x-request-id';
-process.env.OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE = 'x-served-by';
+// Read by src/config.ts, handed to the http instrumentation through its kit.
+const settings = readConfig({
+  WAYMARK_HTTP_IGNORE_PATHS: '/health, /internal/*',
+  OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST: 'X-Request-Id,x-multi',
+  OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_RESPONSE: 'x-served-by',
+  OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST: 'x-request-id',
+  OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE: 'x-served-by',
+}).instrumentations.settings;
 
-const { agent } = startTracing();
+const { agent } = startTracing({ settings });
 const http = nodeRequire('node:http') as typeof Http;
 let handlerSawSpan: boolean | undefined;
 const server = http.createServer((req, res) => {
@@ -34,7 +37,7 @@ beforeEach(() => agent.reset());
 
 describe('WAYMARK_HTTP_IGNORE_PATHS', () => {
   it('parses exact paths and * prefixes', () => {
-    const cfg = readHttpConfig({ WAYMARK_HTTP_IGNORE_PATHS: '/health, /internal/*,,' });
+    const cfg = httpConfigOf(readConfig({ WAYMARK_HTTP_IGNORE_PATHS: '/health, /internal/*,,' }).instrumentations.settings.http);
     expect(isIgnoredPath(cfg, '/health')).toBe(true);
     expect(isIgnoredPath(cfg, '/healthz')).toBe(false);
     expect(isIgnoredPath(cfg, '/internal/x/y')).toBe(true);

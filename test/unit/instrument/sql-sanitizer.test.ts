@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../../../src/config';
+import { sqlSpanSpec } from '../../../src/instrument/sql-span';
 import { SQL_MAX_LENGTH, SQL_SCAN_LIMIT, SQL_TRUNCATED, sanitizeSql } from '../../../src/instrument/sql-sanitizer';
 import { summarize } from '../../../src/instrument/sql-summarizer';
 
@@ -211,31 +213,25 @@ describe('summarize', () => {
 });
 
 describe('WAYMARK_DB_STATEMENT', () => {
-  afterEach(() => {
-    delete process.env.WAYMARK_DB_STATEMENT;
-    vi.resetModules();
+  const statement = (v?: string) => readConfig(v === undefined ? {} : { WAYMARK_DB_STATEMENT: v }).instrumentations.settings.db.statement;
+  const call = { system: 'postgresql' as const, text: "SELECT 'x' FROM t", namespace: undefined, serverAddress: undefined, serverPort: undefined };
+
+  it('sanitizes by default', () => {
+    expect(statement()).toBe('sanitized');
+    expect(sqlSpanSpec(call, statement()).attributes!['db.query.text']).toBe('SELECT ? FROM t');
   });
 
-  it('sanitizes by default', async () => {
-    vi.resetModules();
-    const m = await import('../../../src/instrument/sql-sanitizer');
-    expect(m.dbStatementMode()).toBe('sanitized');
-    expect(m.dbQueryText("SELECT 'x'", 'postgresql')).toBe('SELECT ?');
+  it('raw keeps the text as is (the summary is the same)', () => {
+    expect(statement(' RAW ')).toBe('raw');
+    const spec = sqlSpanSpec(call, statement('raw'));
+    expect(spec.attributes!['db.query.text']).toBe("SELECT 'x' FROM t");
+    expect(spec.name).toBe('SELECT t');
+    // The statement cache serves both modes: sanitized again right after.
+    expect(sqlSpanSpec(call, 'sanitized').attributes!['db.query.text']).toBe('SELECT ? FROM t');
   });
 
-  it('raw keeps the text as is, and the setting is read once', async () => {
-    vi.resetModules();
-    process.env.WAYMARK_DB_STATEMENT = 'raw';
-    const m = await import('../../../src/instrument/sql-sanitizer');
-    expect(m.dbQueryText("SELECT 'x'", 'postgresql')).toBe("SELECT 'x'");
-    process.env.WAYMARK_DB_STATEMENT = 'sanitized';
-    expect(m.dbQueryText("SELECT 'x'", 'postgresql')).toBe("SELECT 'x'");
-  });
-
-  it('an unknown value falls back to sanitized', async () => {
-    vi.resetModules();
-    process.env.WAYMARK_DB_STATEMENT = 'verbatim-please';
-    const m = await import('../../../src/instrument/sql-sanitizer');
-    expect(m.dbQueryText("SELECT 'x'", 'postgresql')).toBe('SELECT ?');
+  it('an unknown value falls back to sanitized', () => {
+    expect(statement('verbatim-please')).toBe('sanitized');
+    expect(statement('sanitize')).toBe('sanitized');
   });
 });

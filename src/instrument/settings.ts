@@ -1,0 +1,45 @@
+/**
+ * What the agent's configuration tells instrumentations. Read once from the environment by
+ * src/config.ts (which reports invalid values); each instrumentation gets it through its
+ * kit at patch time and never reads the environment itself.
+ */
+export interface InstrumentationSettings {
+  readonly db: DbSettings;
+  readonly http: HttpSettings;
+  readonly express: ExpressSettings;
+}
+
+/** How `db.query.text` is recorded: `WAYMARK_DB_STATEMENT` (`sanitized`, the default, or `raw`). */
+export type DbStatementMode = 'sanitized' | 'raw';
+
+export interface DbSettings {
+  readonly statement: DbStatementMode;
+}
+
+export interface HttpSettings {
+  /** Incoming paths not traced (`WAYMARK_HTTP_IGNORE_PATHS`); an entry ending in `*` is a prefix. */
+  readonly ignorePaths: readonly string[];
+  /** Lower-case header names recorded per direction (OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_*): none unless named. */
+  readonly serverRequestHeaders: readonly string[];
+  readonly serverResponseHeaders: readonly string[];
+  readonly clientRequestHeaders: readonly string[];
+  readonly clientResponseHeaders: readonly string[];
+}
+
+export interface ExpressSettings {
+  /** INTERNAL spans per middleware, router and route handler (`WAYMARK_EXPRESS_MIDDLEWARE_SPANS=true`). */
+  readonly middlewareSpans: boolean;
+}
+
+/** The settings when no variable is set. */
+export const DEFAULT_SETTINGS: InstrumentationSettings = Object.freeze({
+  db: Object.freeze({ statement: 'sanitized' as const }),
+  http: Object.freeze({
+    ignorePaths: [],
+    serverRequestHeaders: [],
+    serverResponseHeaders: [],
+    clientRequestHeaders: [],
+    clientResponseHeaders: [],
+  }),
+  express: Object.freeze({ middlewareSpans: false }),
+});
