@@ -4,9 +4,14 @@ import { createRequire, register } from 'node:module';
 import { supportsSyncHooks } from 'import-in-the-middle/supports-sync-hooks.mjs';
 
 const require = createRequire(import.meta.url);
+const LOADER = Symbol.for('waymark.esm.loader');
+// An agent started earlier by `--require register.js` hooks imports too, once the hook is there.
+const hookImportsToo = () => globalThis[Symbol.for('waymark.esm.hook')]?.();
 
 try {
-  if (supportsSyncHooks()) {
+  if (globalThis[LOADER] !== undefined) {
+    // Another copy of register.mjs already registered the import hook: one is enough.
+  } else if (supportsSyncHooks()) {
     // Node 22.22.3+, 24.11.1+, 26: import-in-the-middle's hooks run in this thread
     // (module.registerHooks). No loader thread to start (Node 20's module.register blocks
     // 34-43 ms for it) and no message channel: the hook asks a set we fill directly.
@@ -15,10 +20,11 @@ try {
     registerHooks({ shouldInclude: (url, specifier) => wanted.has(specifier.startsWith('node:') ? specifier.slice(5) : specifier) });
     // Read by src/hooks (ESM_LOADER_FLAG): the import hook is worth installing, and these
     // are the module names it hooks.
-    globalThis[Symbol.for('waymark.esm.loader')] = (names) => {
+    globalThis[LOADER] = (names) => {
       for (const name of names) wanted.add(name);
     };
     require('./register.js');
+    hookImportsToo();
   } else {
     // The loader hook wraps only the modules the agent hooks: each Hook() the agent creates
     // sends its module names over this channel, and we wait for the loader to take them
@@ -26,8 +32,9 @@ try {
     const { createAddHookMessageChannel } = require('import-in-the-middle');
     const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
     register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-    globalThis[Symbol.for('waymark.esm.loader')] = true;
+    globalThis[LOADER] = true;
     require('./register.js');
+    hookImportsToo();
     await waitForAllMessagesAcknowledged();
   }
 } catch (err) {

@@ -19,8 +19,14 @@ const INSTALLED = Symbol.for('waymark.hooks.installed');
  */
 export const ESM_LOADER_FLAG = Symbol.for('waymark.esm.loader');
 type EsmLoader = true | ((moduleNames: readonly string[]) => void);
+/**
+ * Called by register.mjs after it registered the import hook: the agent may already run
+ * without it, started by `--require register.js` (Node runs every --require before any
+ * --import), and then hooks ESM imports too.
+ */
+const ESM_HOOK_LATE = Symbol.for('waymark.esm.hook');
 
-type Global = typeof globalThis & { [INSTALLED]?: true; [ESM_LOADER_FLAG]?: EsmLoader };
+type Global = typeof globalThis & { [INSTALLED]?: true; [ESM_LOADER_FLAG]?: EsmLoader; [ESM_HOOK_LATE]?: () => void };
 
 /** What `installHooks` returns; `uninstall` exists for tests and shutdown. */
 export interface HooksHandle {
@@ -106,9 +112,16 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
     } catch (err) {
       diag.error(`require hook not installed: ${describeError(err)}`);
     }
-    const esmLoader = g[ESM_LOADER_FLAG];
-    if (esmLoader) hooks.push(...installEsmHook(esmLoader, keys, onLoad));
   }
+  let esmHooked = false;
+  const hookEsm = (): void => {
+    const esmLoader = g[ESM_LOADER_FLAG];
+    if (esmHooked || !esmLoader || keys.length === 0) return;
+    esmHooked = true;
+    hooks.push(...installEsmHook(esmLoader, keys, onLoad));
+  };
+  hookEsm();
+  g[ESM_HOOK_LATE] = hookEsm;
 
   // Instrumentations with no module to hook (diagnostics-channel subscribers) start now.
   for (const state of states) {
@@ -142,6 +155,7 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
         state.kit.active = false;
       }
       delete g[INSTALLED];
+      delete g[ESM_HOOK_LATE];
     },
   };
 }
