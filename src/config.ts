@@ -259,6 +259,7 @@ function instrumentationSettings(env: Env): InstrumentationSettings {
       clientResponseHeaders: headerNames(env, 'OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE'),
     },
     express: { middlewareSpans: bool(env, 'WAYMARK_EXPRESS_MIDDLEWARE_SPANS', false) },
+    koa: { middlewareSpans: bool(env, 'WAYMARK_KOA_MIDDLEWARE_SPANS', false) },
   };
 }
 

@@ -11,7 +11,7 @@ export const instrumentation: Instrumentation = {
   patch(exports: unknown, _target: unknown, kit: InstrumentationKit): void {
     const app = ownerOf(exports, 'callback');
     if (app === undefined) throw new TypeError('koa: Application#callback not found');
-    kit.wrap(app, 'callback', wrapCallback(kit));
+    kit.wrap(app, 'callback', wrapCallback(kit, kit.settings.koa.middlewareSpans));
   },
   unpatch(exports: unknown, _target: unknown, kit: InstrumentationKit): void {
     const app = ownerOf(exports, 'callback');

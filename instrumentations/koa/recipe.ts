@@ -1,3 +1,6 @@
+import { SpanKind, type SpanSpec } from '../../src/instrument';
+import { ATTR_KOA_NAME, ATTR_KOA_TYPE, KOA_TYPE_MIDDLEWARE, KOA_TYPE_ROUTER } from './semconv';
+
 /** The parts of a Koa context the route recipe reads. */
 export interface RoutedContextLike {
   /** Path of the router layer that ran last (@koa/router, koa-router: every major since 7). */
@@ -43,4 +46,23 @@ function template(path: unknown): string | undefined {
   if (typeof path === 'string') return path.length > 0 ? path : undefined;
   if (path instanceof RegExp) return String(path);
   return undefined;
+}
+
+/** A router's dispatch middleware (`router.routes()`) carries its router. */
+export function isRouterDispatch(fn: { router?: unknown }): boolean {
+  return fn.router != null;
+}
+
+/**
+ * The opt-in span of one app middleware: `middleware - <function name>`, or for a router's
+ * dispatch `router` until the route it matched is known (`routerSpanName`).
+ */
+export function middlewareSpanSpec(fn: { name?: unknown; router?: unknown }): SpanSpec {
+  if (isRouterDispatch(fn)) return { name: KOA_TYPE_ROUTER, kind: SpanKind.INTERNAL, attributes: { [ATTR_KOA_TYPE]: KOA_TYPE_ROUTER } };
+  const name = typeof fn.name === 'string' && fn.name.length > 0 ? fn.name : '<anonymous>';
+  return {
+    name: `middleware - ${name}`,
+    kind: SpanKind.INTERNAL,
+    attributes: { [ATTR_KOA_TYPE]: KOA_TYPE_MIDDLEWARE, [ATTR_KOA_NAME]: name },
+  };
 }

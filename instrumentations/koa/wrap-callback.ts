@@ -11,12 +11,12 @@ interface KoaAppLike {
  * that one synchronous call the list is swapped for a copy whose functions are traced, and
  * put back at once: the app's array, and what it holds, stay the app's own.
  */
-export function wrapCallback(kit: InstrumentationKit): MakeWrapper {
+export function wrapCallback(kit: InstrumentationKit, middlewareSpans: boolean): MakeWrapper {
   return (original: AnyFunction) =>
     function callback(this: KoaAppLike): unknown {
       const stack = this == null ? undefined : this.middleware;
       if (!kit.active || !Array.isArray(stack) || stack.length === 0) return original.apply(this, arguments as never);
-      const traced = kit.safe2(tracedCopy, kit, stack as unknown[]);
+      const traced = tracedCopy(kit, stack as unknown[], middlewareSpans);
       if (traced === undefined) return original.apply(this, arguments as never);
       this.middleware = traced;
       try {
@@ -28,11 +28,16 @@ export function wrapCallback(kit: InstrumentationKit): MakeWrapper {
 }
 
 /** The middleware list with each function wrapped; the first one also names the route. */
-function tracedCopy(kit: InstrumentationKit, stack: readonly unknown[]): unknown[] {
-  const copy = new Array<unknown>(stack.length);
-  for (let i = 0; i < stack.length; i++) {
-    const fn = stack[i];
-    copy[i] = typeof fn === 'function' ? wrapMiddleware(kit, fn as AnyFunction, i === 0) : fn;
+function tracedCopy(kit: InstrumentationKit, stack: readonly unknown[], spans: boolean): unknown[] | undefined {
+  try {
+    const copy = new Array<unknown>(stack.length);
+    for (let i = 0; i < stack.length; i++) {
+      const fn = stack[i];
+      copy[i] = typeof fn === 'function' ? wrapMiddleware(kit, fn as AnyFunction, i === 0, spans) : fn;
+    }
+    return copy;
+  } catch (err) {
+    kit.fail(err, 'koa callback');
+    return undefined;
   }
-  return copy;
 }

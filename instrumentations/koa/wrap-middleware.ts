@@ -1,4 +1,5 @@
 import { getServerSpanHolder, wrapFunction, type AnyFunction, type InstrumentationKit } from '../../src/instrument';
+import { traceMiddleware } from './middleware-span';
 import { recordKoaError, nameRoute, type KoaContextLike } from './request';
 
 /**
@@ -7,8 +8,9 @@ import { recordKoaError, nameRoute, type KoaContextLike } from './request';
  * the server span even when an outer middleware of the app catches it; the outermost one
  * names the span by route when the whole chain has settled (the last router match wins).
  * The middleware's return value, `this`, arguments and error reach compose unchanged.
+ * With `spans`, each middleware also gets a span of its own.
  */
-export function wrapMiddleware(kit: InstrumentationKit, fn: AnyFunction, outermost: boolean): AnyFunction {
+export function wrapMiddleware(kit: InstrumentationKit, fn: AnyFunction, outermost: boolean, spans: boolean): AnyFunction {
   const wrapped = wrapFunction(
     fn,
     (original) =>
@@ -18,7 +20,7 @@ export function wrapMiddleware(kit: InstrumentationKit, fn: AnyFunction, outermo
         }
         let result: unknown;
         try {
-          result = original.apply(this, arguments as never);
+          result = spans ? traceMiddleware(kit, ctx, original, this, arguments) : original.apply(this, arguments as never);
         } catch (err) {
           settle(kit, ctx, outermost, err, true);
           throw err;

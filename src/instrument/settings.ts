@@ -7,6 +7,7 @@ export interface InstrumentationSettings {
   readonly db: DbSettings;
   readonly http: HttpSettings;
   readonly express: ExpressSettings;
+  readonly koa: KoaSettings;
 }
 
 /** How `db.query.text` is recorded: `WAYMARK_DB_STATEMENT` (`sanitized`, the default, or `raw`). */
@@ -31,6 +32,11 @@ export interface ExpressSettings {
   readonly middlewareSpans: boolean;
 }
 
+export interface KoaSettings {
+  /** INTERNAL spans per app middleware and router (`WAYMARK_KOA_MIDDLEWARE_SPANS=true`). */
+  readonly middlewareSpans: boolean;
+}
+
 /** The settings when no variable is set. */
 export const DEFAULT_SETTINGS: InstrumentationSettings = Object.freeze({
   db: Object.freeze({ statement: 'sanitized' as const }),
@@ -42,4 +48,5 @@ export const DEFAULT_SETTINGS: InstrumentationSettings = Object.freeze({
     clientResponseHeaders: [],
   }),
   express: Object.freeze({ middlewareSpans: false }),
+  koa: Object.freeze({ middlewareSpans: false }),
 });

@@ -138,6 +138,14 @@ describe('readConfig', () => {
     expect(config.instrumentations).toEqual({ enabled: undefined, disabled: ['fs', 'express'], settings: DEFAULT_SETTINGS });
   });
 
+  it('hands WAYMARK_KOA_MIDDLEWARE_SPANS to the koa instrumentation (off unless true)', () => {
+    expect(capture({}).config.instrumentations.settings.koa.middlewareSpans).toBe(false);
+    expect(capture({ WAYMARK_KOA_MIDDLEWARE_SPANS: 'true' }).config.instrumentations.settings.koa.middlewareSpans).toBe(true);
+    const { config, lines } = capture({ WAYMARK_KOA_MIDDLEWARE_SPANS: 'yes' });
+    expect(config.instrumentations.settings.koa.middlewareSpans).toBe(false);
+    expect(lines[0]).toContain('WAYMARK_KOA_MIDDLEWARE_SPANS');
+  });
+
   it('caps the batch size at the queue size', () => {
     const { config, lines } = capture({ OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' });
     expect(config.bsp.maxExportBatchSize).toBe(10);
