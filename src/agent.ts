@@ -122,7 +122,7 @@ function createExporters(config: AgentConfig, resource: Resource): SpanExporter[
       } else if (name === 'zipkin') {
         const { ZipkinExporter } = require('./export/zipkin-exporter') as typeof import('./export/zipkin-exporter');
         out.push(
-          new ZipkinExporter({ url: config.zipkin.url, headers: {}, timeoutMs: config.zipkin.timeoutMs, serviceName: config.serviceName, resource }),
+          new ZipkinExporter({ url: config.zipkin.url, headers: config.zipkin.headers, timeoutMs: config.zipkin.timeoutMs, serviceName: config.serviceName, resource }),
         );
       }
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { diag, setLogLevel, type LogLevel } from './diag';
+import { maskHeaderMember, maskUrl } from './mask';
 import type { DbStatementMode, InstrumentationSettings } from './instrument/settings';
 
 /**
@@ -19,7 +20,7 @@ export interface AgentConfig {
     compression: 'gzip' | 'none';
     timeoutMs: number;
   };
-  zipkin: { url: string; timeoutMs: number };
+  zipkin: { url: string; headers: Record<string, string>; timeoutMs: number };
   sampler: { name: SamplerName; arg: number };
   propagators: string[];
   bsp: { scheduleDelayMs: number; exportTimeoutMs: number; maxQueueSize: number; maxExportBatchSize: number };
@@ -89,15 +90,28 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   return fallback;
 }
 
-/** Non-negative integer (the BSP and limit variables); `min` guards zero where zero is meaningless. */
-function int(env: Env, name: string, fallback: number, min = 0): number {
+/** Largest delay Node's timers accept; a larger one fires after 1 ms (TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Bound of the count settings (queue sizes, limits): what an array index and a comparison hold comfortably. */
+export const MAX_COUNT = 2 ** 31 - 1;
+
+/**
+ * Non-negative integer in [min, max] (the BSP, timeout and limit variables); `min` guards zero
+ * where zero is meaningless, `max` what the consumer accepts (timers: MAX_TIMER_MS).
+ */
+function int(env: Env, name: string, fallback: number, min = 0, max = MAX_COUNT): number {
   const v = raw(env, name);
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
     invalid(name, v, fallback);
     return fallback;
   }
   return Number(v);
+}
+
+/** A delay or timeout in ms, bounded to what Node's timers accept. */
+function ms(env: Env, name: string, fallback: number, min = 0): number {
+  return int(env, name, fallback, min, MAX_TIMER_MS);
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -120,21 +134,23 @@ export function list(value: string | undefined): string[] {
 
 /**
  * W3C-baggage-like `key=value,key2=value2` with percent-decoding, used by
- * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS. Bad members are reported and skipped.
+ * OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_HEADERS. Bad members are reported and
+ * skipped; with `secret` (headers) the report shows the key only, never the value.
  */
-export function parseKeyValueList(name: string, value: string | undefined): Record<string, string> {
+export function parseKeyValueList(name: string, value: string | undefined, secret = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const member of list(value)) {
+    const shown = secret ? maskHeaderMember(member) : member;
     const eq = member.indexOf('=');
     const key = eq > 0 ? member.slice(0, eq).trim() : '';
     if (key === '') {
-      invalid(name, member, 'member skipped');
+      invalid(name, shown, 'member skipped');
       continue;
     }
     try {
       out[decodeURIComponent(key)] = decodeURIComponent(member.slice(eq + 1).trim());
     } catch {
-      invalid(name, member, 'member skipped');
+      invalid(name, shown, 'member skipped');
     }
   }
   return out;
@@ -144,14 +160,21 @@ function endpoint(env: Env): string {
   const signal = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (signal !== undefined) {
     if (isUrl(signal)) return signal; // used as is
-    invalid('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', signal, 'generic endpoint');
+    invalid('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', maskUrl(signal), 'generic endpoint');
   }
   const generic = raw(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   if (generic !== undefined) {
-    if (isUrl(generic)) return generic.replace(/\/+$/, '') + '/v1/traces';
-    invalid('OTEL_EXPORTER_OTLP_ENDPOINT', generic, 'http://localhost:4318');
+    if (isUrl(generic)) return appendPath(generic, 'v1/traces');
+    invalid('OTEL_EXPORTER_OTLP_ENDPOINT', maskUrl(generic), 'http://localhost:4318');
   }
   return 'http://localhost:4318/v1/traces';
+}
+
+/** `base` with `path` appended to its path (query kept where it is). */
+function appendPath(base: string, path: string): string {
+  const u = new URL(base);
+  u.pathname = u.pathname.replace(/\/+$/, '') + '/' + path;
+  return u.href;
 }
 
 function isUrl(v: string): boolean {
@@ -161,6 +184,40 @@ function isUrl(v: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * An endpoint's userinfo (`http://user:pass@host:4318`) becomes a Basic `Authorization`
+ * header, as Node's http client does for the OpenTelemetry exporters, unless the headers
+ * already name one; the URL the exporter keeps (and may show) has no credentials.
+ */
+export function endpointCredentials(url: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+  const u = new URL(url);
+  if (u.username === '' && u.password === '') return { url, headers };
+  let user = u.username;
+  let pass = u.password;
+  try {
+    user = decodeURIComponent(user);
+    pass = decodeURIComponent(pass);
+  } catch {
+    // Not percent-encoding after all: sent as written.
+  }
+  u.username = '';
+  u.password = '';
+  const out = { ...headers };
+  if (!Object.keys(out).some((k) => k.toLowerCase() === 'authorization')) {
+    out.Authorization = 'Basic ' + Buffer.from(`${user}:${pass}`, 'utf8').toString('base64');
+  }
+  return { url: u.href, headers: out };
+}
+
+function zipkinEndpoint(env: Env): string {
+  const fallback = 'http://localhost:9411/api/v2/spans';
+  const v = raw(env, 'OTEL_EXPORTER_ZIPKIN_ENDPOINT');
+  if (v === undefined) return fallback;
+  if (isUrl(v)) return v;
+  invalid('OTEL_EXPORTER_ZIPKIN_ENDPOINT', maskUrl(v), fallback);
+  return fallback;
 }
 
 /** Signal-specific variable wins over the generic OTLP one. */
@@ -292,8 +349,8 @@ export function readConfig(env: Env = process.env): AgentConfig {
     valueLimitGeneric === undefined ? Infinity : int(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', Infinity),
   );
   const bsp = {
-    scheduleDelayMs: int(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
-    exportTimeoutMs: int(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+    scheduleDelayMs: ms(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMs: ms(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
     maxQueueSize: int(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048, 1),
     maxExportBatchSize: int(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512, 1),
   };
@@ -315,21 +372,14 @@ export function readConfig(env: Env = process.env): AgentConfig {
     resourceAttributes: attrs,
     exporters: exporters(env),
     otlp: {
-      url: endpoint(env),
+      ...endpointCredentials(endpoint(env), parseKeyValueList(headersVar, raw(env, headersVar), true)),
       protocol: oneOf(env, protocolVar, ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
-      headers: parseKeyValueList(headersVar, raw(env, headersVar)),
       compression: oneOf(env, compressionVar, ['gzip', 'none'] as const, 'none'),
-      timeoutMs: int(env, timeoutVar, 10000),
+      timeoutMs: ms(env, timeoutVar, 10000),
     },
     zipkin: {
-      url: (() => {
-        const v = raw(env, 'OTEL_EXPORTER_ZIPKIN_ENDPOINT');
-        if (v === undefined) return 'http://localhost:9411/api/v2/spans';
-        if (isUrl(v)) return v;
-        invalid('OTEL_EXPORTER_ZIPKIN_ENDPOINT', v, 'http://localhost:9411/api/v2/spans');
-        return 'http://localhost:9411/api/v2/spans';
-      })(),
-      timeoutMs: int(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10000),
+      ...endpointCredentials(zipkinEndpoint(env), {}),
+      timeoutMs: ms(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10000),
     },
     sampler: { name: samplerName, arg: samplerArg(env, samplerName) },
     propagators: propagators.length ? propagators : ['tracecontext', 'baggage'],
@@ -348,6 +398,6 @@ export function readConfig(env: Env = process.env): AgentConfig {
       disabled: disabled === undefined ? undefined : list(disabled).map((s) => s.toLowerCase()),
       settings: instrumentationSettings(env),
     },
-    shutdownTimeoutMs: int(env, 'WAYMARK_SHUTDOWN_TIMEOUT', 2000),
+    shutdownTimeoutMs: ms(env, 'WAYMARK_SHUTDOWN_TIMEOUT', 2000),
   };
 }

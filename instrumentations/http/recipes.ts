@@ -30,8 +30,8 @@ let lastHostAddress = '';
 let lastHostPort: number | undefined;
 
 /**
- * Attributes of a SERVER span at request start. `path` is `req.url` up to `?`, `queryAt`
- * the index of `?` in `req.url` (-1 when none).
+ * Attributes of a SERVER span at request start. `path` is the target up to `?`, `queryAt`
+ * the index of `?` in the target (-1 when none); the target is `req.url` unless given.
  */
 export function serverSpanAttributes(
   req: IncomingMessage,
@@ -39,6 +39,7 @@ export function serverSpanAttributes(
   scheme: string,
   path: string,
   queryAt: number,
+  target: string = req.url as string,
 ): Attributes {
   const method = normalizeMethod(req.method);
   const attrs: Attributes = {
@@ -48,7 +49,7 @@ export function serverSpanAttributes(
     [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
   };
   if (method === HTTP_REQUEST_METHOD_OTHER && req.method !== undefined) attrs[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
-  if (queryAt >= 0) attrs[ATTR_URL_QUERY] = redactQuery((req.url as string).slice(queryAt + 1));
+  if (queryAt >= 0) attrs[ATTR_URL_QUERY] = redactQuery(target.slice(queryAt + 1));
   const host = headers.host;
   if (host !== undefined && host.length > 0) {
     // A server mostly sees one Host value: its parse is kept for the next request.
@@ -65,6 +66,20 @@ export function serverSpanAttributes(
   const client = clientAddress(req, headers);
   if (client !== undefined) attrs[ATTR_CLIENT_ADDRESS] = client;
   return attrs;
+}
+
+/**
+ * The origin form (`/path?query`) of an absolute-form request target, the form proxies
+ * receive (`http://user:pw@host/path?q`, RFC 9112 §3.2.2): the URL's userinfo never reaches
+ * a span. An unparsable target becomes `/`.
+ */
+export function originForm(target: string): string {
+  try {
+    const u = new URL(target);
+    return u.pathname + u.search;
+  } catch {
+    return '/';
+  }
 }
 
 /** `client.address`: first X-Forwarded-For entry, else the socket's peer. */

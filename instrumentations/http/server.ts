@@ -22,7 +22,7 @@ import {
 import { isIgnoredPath, type HttpConfig } from './config';
 import type { EmitSource } from './emitters';
 import { onRequestListenerThrew } from './listener-throw';
-import { serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
+import { originForm, serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
 import { ServerState, STATE, type WithState } from './state';
 
 /** `error.type` of a server span whose client went away before the response was sent. */
@@ -76,13 +76,15 @@ function startIncoming(
   const active = context.active();
   if (isTracingSuppressed(active)) return undefined;
   try {
-    const url = req.url ?? '/';
+    let url = req.url ?? '/';
+    // Absolute form (`GET http://user:pw@host/admin`): spans take its path and query only.
+    if (url.charCodeAt(0) !== 47 /* / */ && url !== '*') url = originForm(url);
     const queryAt = url.indexOf('?');
     const path = queryAt < 0 ? url : url.slice(0, queryAt);
     // Health checks: no span, and nothing the handler calls is traced either.
     if (isIgnoredPath(config, path)) return suppressTracing(active);
     const headers = req.headers;
-    const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt);
+    const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt, url);
     if (config.serverRequestHeaders.length > 0) serverRequestHeaderAttributes(attributes, headers, config.serverRequestHeaders);
     // A fresh trace: nothing of the emitting context carries over. The agent's own empty
     // context makes the contexts derived from it (span, baggage) one small object each.

@@ -1,5 +1,6 @@
 import type * as zlib from 'node:zlib';
 import { RateLimitedLog, describeError, diag } from '../diag';
+import { maskUrl } from '../mask';
 import { withoutTracing } from '../suppress';
 import { HttpSender, type SendResult } from './http-sender';
 import type { ExportResult, SpanExporter, SpanRecord } from './span-record';
@@ -61,7 +62,7 @@ export abstract class HttpSpanExporter implements SpanExporter {
         return { ok: true };
       }
       const error = new Error(failureMessage(result));
-      this.log.warn(failureKey(result), `${label} export of ${spans.length} spans to ${url} failed: ${error.message}`);
+      this.log.warn(failureKey(result), `${label} export of ${spans.length} spans to ${maskUrl(url)} failed: ${error.message}`);
       return { ok: false, error };
     } catch (err) {
       // Encoding bugs or anything unexpected: the batch is lost, the application is not.
