@@ -13,7 +13,9 @@ await build({
   platform: 'browser',
   format: 'iife',
   target: 'chrome110',
-  minify: true,
+  // Names kept: a profile or a stack trace of the page stays readable.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

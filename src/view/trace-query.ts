@@ -11,7 +11,7 @@ import { isError, type AttrValue, type ViewSpan } from './view-span';
 export interface TraceQuery {
   service?: string;
   operation?: string;
-  /** `error=true` means status ERROR; other keys match span, then resource, attributes. */
+  /** `error=true` means status ERROR (`error=false`: not ERROR); other keys match span, then resource, attributes. */
   tags: Array<[string, string]>;
   minDurationNs?: number;
   maxDurationNs?: number;
@@ -106,19 +106,32 @@ export function hasSpanConditions(q: TraceQuery): boolean {
   return q.service !== undefined || q.operation !== undefined || q.tags.length > 0 || q.minDurationNs !== undefined || q.maxDurationNs !== undefined;
 }
 
-/** True when this span satisfies the query's span conditions; `durationNs` is the span's. */
-export function spanMatches(span: ViewSpan, durationNs: number, q: TraceQuery): boolean {
-  if (q.service !== undefined && span.service !== q.service) return false;
-  if (q.operation !== undefined && span.name !== q.operation) return false;
-  if (q.minDurationNs !== undefined && durationNs < q.minDurationNs) return false;
-  if (q.maxDurationNs !== undefined && durationNs > q.maxDurationNs) return false;
-  for (const [key, want] of q.tags) if (!tagMatches(span, key, want)) return false;
-  return true;
+/** A test of one span against the query's span conditions; `durationNs` is the span's. */
+export type SpanMatcher = (span: ViewSpan, durationNs: number) => boolean;
+
+/** Compiles the query's span conditions once, so a search over many spans only runs the tests it needs. */
+export function spanMatcher(q: TraceQuery): SpanMatcher {
+  const tests: SpanMatcher[] = [];
+  const { service, operation, minDurationNs: min, maxDurationNs: max } = q;
+  if (service !== undefined) tests.push((s) => s.service === service);
+  if (operation !== undefined) tests.push((s) => s.name === operation);
+  if (min !== undefined) tests.push((_, d) => d >= min);
+  if (max !== undefined) tests.push((_, d) => d <= max);
+  for (const [key, want] of q.tags) tests.push((s) => tagMatches(s, key, want));
+  return (span, durationNs) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(span, durationNs)) return false;
+    return true;
+  };
+}
+
+/** True when the query asks for failed spans only (`error=true`): traces without an error need no look. */
+export function wantsErrors(q: TraceQuery): boolean {
+  return q.tags.some(([k, v]) => k === 'error' && v === 'true');
 }
 
 function tagMatches(span: ViewSpan, key: string, want: string): boolean {
   if (key === 'error') {
-    const failed = isError(span) || span.attributes.error === true;
+    const failed = isError(span);
     return want === 'true' ? failed : want === 'false' ? !failed : false;
   }
   const own = Object.prototype.hasOwnProperty.call(span.attributes, key) ? span.attributes[key] : undefined;

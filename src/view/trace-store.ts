@@ -1,4 +1,4 @@
-import { hasSpanConditions, spanMatches, type TraceQuery } from './trace-query';
+import { hasSpanConditions, spanMatcher, wantsErrors, type SpanMatcher, type TraceQuery } from './trace-query';
 import { unixNanos } from './trace-tree';
 import { isError, type ViewSpan } from './view-span';
 
@@ -45,9 +45,22 @@ interface StoredSpan {
   readonly durationNs: number;
 }
 
+/**
+ * A held trace, with what its search line and the search's shortcuts need kept up to date
+ * span by span (a span received again makes them recomputed from all the spans).
+ */
 interface StoredTrace {
   readonly traceId: string;
   readonly spans: Map<string, StoredSpan>;
+  first: bigint;
+  lastEnd: bigint;
+  /** The earliest-starting span without a parent. */
+  root: StoredSpan | undefined;
+  errors: number;
+  /** Span count and earliest start per service. */
+  services: Map<string, { count: number; first: bigint }>;
+  /** The longest span's duration: a minimum duration above it rules the trace out unread. */
+  longestNs: number;
   summary: TraceSummary | undefined;
 }
 
@@ -75,15 +88,21 @@ export class TraceStore {
     for (const span of spans) {
       let trace = this.#traces.get(span.traceId);
       if (!trace) {
-        trace = { traceId: span.traceId, spans: new Map(), summary: undefined };
+        trace = emptyTrace(span.traceId);
         this.#traces.set(span.traceId, trace);
       }
       const old = trace.spans.get(span.spanId);
-      if (old) this.#countOperation(old.span, -1);
-      else this.#spans++;
       const start = unixNanos(span.startTimeUnixNano);
       const end = unixNanos(span.endTimeUnixNano);
-      trace.spans.set(span.spanId, { span, start, durationNs: end > start ? Number(end - start) : 0 });
+      const stored = { span, start, durationNs: end > start ? Number(end - start) : 0 };
+      trace.spans.set(span.spanId, stored);
+      if (old) {
+        this.#countOperation(old.span, -1);
+        recount(trace);
+      } else {
+        this.#spans++;
+        count(trace, stored);
+      }
       trace.summary = undefined;
       this.#countOperation(span, 1);
     }
@@ -122,14 +141,18 @@ export class TraceStore {
 
   /** The traces matching the query, latest start first, at most `limit`; `total` counts all matches. */
   search(q: TraceQuery): { traces: TraceSummary[]; total: number } {
-    const spanConditions = hasSpanConditions(q);
+    const matcher = hasSpanConditions(q) ? spanMatcher(q) : undefined;
+    const errorsOnly = wantsErrors(q);
     const hits: TraceSummary[] = [];
     for (const t of this.#traces.values()) {
+      if (q.service !== undefined && !t.services.has(q.service)) continue;
+      if (errorsOnly && t.errors === 0) continue;
+      if (q.minDurationNs !== undefined && t.longestNs < q.minDurationNs) continue;
       const summary = (t.summary ??= summarize(t));
       const startMicros = summary.startMs * 1000;
       if (q.startMicros !== undefined && startMicros < q.startMicros) continue;
       if (q.endMicros !== undefined && startMicros > q.endMicros) continue;
-      if (spanConditions && !someSpanMatches(t, q)) continue;
+      if (matcher && !someSpanMatches(t, matcher)) continue;
       hits.push(summary);
     }
     hits.sort((a, b) => b.startMs - a.startMs || (a.traceId < b.traceId ? -1 : 1));
@@ -160,47 +183,62 @@ export class TraceStore {
   }
 }
 
-function someSpanMatches(t: StoredTrace, q: TraceQuery): boolean {
-  for (const s of t.spans.values()) if (spanMatches(s.span, s.durationNs, q)) return true;
+function someSpanMatches(t: StoredTrace, matches: SpanMatcher): boolean {
+  for (const s of t.spans.values()) if (matches(s.span, s.durationNs)) return true;
   return false;
 }
 
+function emptyTrace(traceId: string): StoredTrace {
+  return { traceId, spans: new Map(), first: -1n, lastEnd: 0n, root: undefined, errors: 0, services: new Map(), longestNs: 0, summary: undefined };
+}
+
+/** Adds one new span to the trace's running figures. */
+function count(t: StoredTrace, s: StoredSpan): void {
+  if (t.first < 0n || s.start < t.first) t.first = s.start;
+  const end = s.start + BigInt(s.durationNs);
+  if (end > t.lastEnd) t.lastEnd = end;
+  if (s.span.parentSpanId === '' && (!t.root || s.start < t.root.start)) t.root = s;
+  if (isError(s.span)) t.errors++;
+  const svc = t.services.get(s.span.service);
+  if (!svc) t.services.set(s.span.service, { count: 1, first: s.start });
+  else {
+    svc.count++;
+    if (s.start < svc.first) svc.first = s.start;
+  }
+  if (s.durationNs > t.longestNs) t.longestNs = s.durationNs;
+}
+
+/** Recomputes the running figures from all the trace's spans (after a span was replaced). */
+function recount(t: StoredTrace): void {
+  Object.assign(t, { first: -1n, lastEnd: 0n, root: undefined, errors: 0, services: new Map(), longestNs: 0 });
+  for (const s of t.spans.values()) count(t, s);
+}
+
 /**
- * A trace's search line, without building its tree: the same root and duration as
- * `mainRoot` and `traceDurationNs` (the parentless span; else the longest orphan).
+ * A trace's search line from its running figures, with the same root and duration as
+ * `mainRoot` and `traceDurationNs`: the parentless span; without one, the longest orphan.
  */
 function summarize(t: StoredTrace): TraceSummary {
-  let first: bigint | undefined;
-  let root: StoredSpan | undefined;
-  let orphan: StoredSpan | undefined;
-  let lastEnd = 0n;
-  let errorCount = 0;
-  const ordered = [...t.spans.values()].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
-  const services = new Map<string, number>();
-  for (const s of ordered) {
-    if (first === undefined) first = s.start;
-    const end = s.start + BigInt(s.durationNs);
-    if (end > lastEnd) lastEnd = end;
-    if (isError(s.span)) errorCount++;
-    services.set(s.span.service, (services.get(s.span.service) ?? 0) + 1);
-    const parent = s.span.parentSpanId;
-    if (parent === '') root ??= s;
-    else if (parent === s.span.spanId || !t.spans.has(parent)) {
-      if (!orphan || s.durationNs > orphan.durationNs) orphan = s;
+  let main = t.root;
+  if (!main) {
+    for (const s of t.spans.values()) {
+      const parent = s.span.parentSpanId;
+      const orphan = parent === s.span.spanId || !t.spans.has(parent);
+      if (orphan && (!main || s.durationNs > main.durationNs || (s.durationNs === main.durationNs && s.start < main.start))) main = s;
     }
   }
-  const main = root ?? orphan ?? ordered[0];
-  const start = first ?? 0n;
+  const start = t.first < 0n ? 0n : t.first;
+  const services = [...t.services].sort((a, b) => (a[1].first < b[1].first ? -1 : a[1].first > b[1].first ? 1 : 0));
   return {
     traceId: t.traceId,
     rootService: main?.span.service ?? '',
     rootName: main?.span.name ?? '',
     startTimeUnixNano: start.toString(),
     startMs: Number(start / 1000n) / 1000,
-    durationNs: root ? root.durationNs : Number(lastEnd - start),
+    durationNs: t.root ? t.root.durationNs : Number(t.lastEnd - start),
     spanCount: t.spans.size,
-    services: [...services].map(([name, spanCount]) => ({ name, spanCount })),
-    errorCount,
-    hasRoot: root !== undefined,
+    services: services.map(([name, v]) => ({ name, spanCount: v.count })),
+    errorCount: t.errors,
+    hasRoot: t.root !== undefined,
   };
 }

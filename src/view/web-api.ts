@@ -1,6 +1,7 @@
 import { buildServiceMap, type ServiceMap } from './service-map';
 import { parseTraceQuery, QueryError } from './trace-query';
 import type { TraceStore } from './trace-store';
+import type { Attrs, ViewSpan } from './view-span';
 
 /*
  * The JSON API of the web UI, usable from scripts (documented in docs/viewer-api.md).
@@ -29,7 +30,8 @@ export function answerApi(store: TraceStore, path: string, params: URLSearchPara
       const id = parts[1]!.toLowerCase();
       if (!TRACE_ID.test(id)) return fail(400, 'a trace id is 32 hex digits');
       const spans = store.trace(id);
-      return spans ? ok({ data: { traceId: id, spans } }) : fail(404, `trace ${id} is not held (never received, or evicted by --max-spans)`);
+      if (!spans) return fail(404, `trace ${id} is not held (never received, or evicted by --max-spans)`);
+      return ok({ data: params.get('resources') === 'table' ? withResourceTable(id, spans) : { traceId: id, spans } });
     }
     if (parts[0] === 'services' && parts.length === 1) return ok({ data: store.services() });
     if (parts[0] === 'services' && parts.length === 3 && parts[2] === 'operations') {
@@ -51,6 +53,32 @@ function ok(body: unknown): ApiReply {
 
 function fail(status: number, error: string): ApiReply {
   return { status, body: { error } };
+}
+
+/**
+ * A trace with each distinct resource sent once (`?resources=table`, what the page asks
+ * for): spans carry the resource's index and no trace id. A service's resource repeats on
+ * every one of its spans and is often most of a span's size.
+ */
+function withResourceTable(traceId: string, spans: readonly ViewSpan[]): { traceId: string; resources: Attrs[]; spans: unknown[] } {
+  const resources: Attrs[] = [];
+  const byObject = new Map<Attrs, number>();
+  const byText = new Map<string, number>();
+  const compact = spans.map(({ traceId: _, resource, ...rest }) => {
+    let index = byObject.get(resource);
+    if (index === undefined) {
+      // Spans decoded from one export share their resource object; spans read from a file do not.
+      const text = JSON.stringify(resource);
+      index = byText.get(text);
+      if (index === undefined) {
+        index = resources.push(resource) - 1;
+        byText.set(text, index);
+      }
+      byObject.set(resource, index);
+    }
+    return { ...rest, resource: index };
+  });
+  return { traceId, resources, spans: compact };
 }
 
 /** The service map, rebuilt only when the store changed since it was last asked. */

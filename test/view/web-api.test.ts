@@ -63,6 +63,12 @@ describe('the web UI server and its JSON API', () => {
     expect(one.body.data.traceId).toBe(SLOW);
     expect(one.body.data.spans).toHaveLength(10);
     expect(one.body.data.spans.find((s: { name: string }) => s.name === 'SELECT users')).toMatchObject({ service: 'users', kind: 3 });
+    const table = (await api(`/api/traces/${SLOW}?resources=table`)).body.data;
+    expect(table.resources.map((r: { 'service.name': string }) => r['service.name']).sort()).toEqual(['auth', 'gateway', 'users']);
+    expect(table.spans).toHaveLength(10);
+    const select = table.spans.find((s: { name: string }) => s.name === 'SELECT users');
+    expect(select.traceId).toBeUndefined();
+    expect(table.resources[select.resource]).toEqual(one.body.data.spans.find((s: { name: string }) => s.name === 'SELECT users').resource);
     expect((await api(`/api/traces/${'0'.repeat(32)}`)).status).toBe(404);
     expect((await api('/api/traces/nope')).status).toBe(400);
     const bad = await api('/api/traces?minDuration=soon');

@@ -1,4 +1,4 @@
-import type { ViewSpan } from '../view-span';
+import type { Attrs, ViewSpan } from '../view-span';
 
 /** The shapes `src/view/web-api.ts` answers with (see docs/viewer.md). */
 
@@ -59,7 +59,17 @@ export const api = {
     if (!res.ok) throw new ApiError(res.status, body.error ?? `HTTP ${res.status}`);
     return { data: body.data ?? [], total: body.total ?? 0 };
   },
-  trace: (traceId: string) => get<{ traceId: string; spans: ViewSpan[] }>(`/api/traces/${encodeURIComponent(traceId)}`),
+  /** One trace's spans, fetched with each distinct resource sent once and put back on its spans here. */
+  trace: async (traceId: string): Promise<{ traceId: string; spans: ViewSpan[] }> => {
+    type Compact = Omit<ViewSpan, 'traceId' | 'resource'> & { resource: number };
+    const t = await get<{ traceId: string; resources: Attrs[]; spans: Compact[] }>(`/api/traces/${encodeURIComponent(traceId)}?resources=table`);
+    const spans = t.spans as unknown as ViewSpan[];
+    for (const s of spans) {
+      s.traceId = t.traceId;
+      s.resource = t.resources[s.resource as unknown as number] ?? {};
+    }
+    return { traceId: t.traceId, spans };
+  },
   services: () => get<ServiceInfo[]>('/api/services'),
   serviceMap: () => get<ServiceMap>('/api/dependencies'),
   stats: () => get<StoreStats>('/api/stats'),

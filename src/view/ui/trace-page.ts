@@ -25,14 +25,20 @@ export function tracePage(root: HTMLElement, traceId: string): Page {
 
   async function load(): Promise<void> {
     try {
+      // Marks for bench/viewer.mjs: where opening a large trace spends its time.
+      performance.mark('trace:request');
       const { spans } = await api.trace(traceId);
+      performance.mark('trace:received');
       if (disposed || spans.length === shownSpans) return;
       const keep = view?.state();
       shownSpans = spans.length;
+      const model = buildModel(spans);
+      performance.mark('trace:model');
       clear(body);
       view?.dispose();
-      view = mount(body, buildModel(spans), keep);
+      view = mount(body, model, keep);
       body.dataset.state = 'ready';
+      performance.mark('trace:drawn');
     } catch (err) {
       if (disposed || view) return;
       clear(body);
@@ -153,7 +159,6 @@ function mount(body: HTMLElement, model: TraceModel, keep: ViewState | undefined
     clear(detailBox);
     layout.classList.toggle('with-detail', detailOpen && selected !== undefined);
     if (detailOpen && selected) detailBox.append(spanDetail(selected, model, { close: closeDetail, select: (n) => selectNode(n, true) }));
-    waterfall.render();
   }
 
   function closeDetail(): void {
