@@ -36,9 +36,12 @@ export async function openPage(browser: Browser, width = 1400, height = 860): Pr
   return { page, errors };
 }
 
+/** Saves the viewport, cut below the page's content when it ends higher. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, name);
-  await page.screenshot({ path: file });
+  const { width, height } = page.viewportSize()!;
+  const bottom = await page.evaluate(() => Math.ceil(document.querySelector('main')?.getBoundingClientRect().bottom ?? innerHeight));
+  await page.screenshot({ path: file, clip: { x: 0, y: 0, width, height: Math.min(height, Math.max(200, bottom)) } });
   return file;
 }
