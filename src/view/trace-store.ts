@@ -127,6 +127,12 @@ export class TraceStore {
     return t ? [...t.spans.values()].map((s) => s.span) : undefined;
   }
 
+  /** One trace's search line, or undefined when it is not held. */
+  summary(traceId: string): TraceSummary | undefined {
+    const t = this.#traces.get(traceId);
+    return t ? (t.summary ??= summarize(t)) : undefined;
+  }
+
   /** Every held trace's spans, oldest trace first. */
   *traces(): IterableIterator<ViewSpan[]> {
     for (const t of this.#traces.values()) yield [...t.spans.values()].map((s) => s.span);

@@ -33,6 +33,10 @@ export function answerApi(store: TraceStore, path: string, params: URLSearchPara
       if (!spans) return fail(404, `trace ${id} is not held (never received, or evicted by --max-spans)`);
       return ok({ data: params.get('resources') === 'table' ? withResourceTable(id, spans) : { traceId: id, spans } });
     }
+    if (parts[0] === 'traces' && parts.length === 3 && parts[2] === 'summary') {
+      const summary = store.summary(parts[1]!.toLowerCase());
+      return summary ? ok({ data: summary }) : fail(404, `trace ${parts[1]} is not held`);
+    }
     if (parts[0] === 'services' && parts.length === 1) return ok({ data: store.services() });
     if (parts[0] === 'services' && parts.length === 3 && parts[2] === 'operations') {
       const svc = store.services().find((s) => s.name === parts[1]);

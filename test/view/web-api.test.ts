@@ -69,6 +69,7 @@ describe('the web UI server and its JSON API', () => {
     const select = table.spans.find((s: { name: string }) => s.name === 'SELECT users');
     expect(select.traceId).toBeUndefined();
     expect(table.resources[select.resource]).toEqual(one.body.data.spans.find((s: { name: string }) => s.name === 'SELECT users').resource);
+    expect((await api(`/api/traces/${SLOW}/summary`)).body.data).toMatchObject({ traceId: SLOW, spanCount: 10, rootName: 'GET /api/users/:id' });
     expect((await api(`/api/traces/${'0'.repeat(32)}`)).status).toBe(404);
     expect((await api('/api/traces/nope')).status).toBe(400);
     const bad = await api('/api/traces?minDuration=soon');

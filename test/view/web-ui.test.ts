@@ -159,6 +159,20 @@ describe('the web UI (Chromium, in-process viewer)', () => {
     expect(await page.locator('#store-status').textContent()).toBe('1 trace · 1 span');
   });
 
+  it('redraws an open trace when more of its spans arrive, keeping the selection', async () => {
+    const spans = slowRequest();
+    viewer.load(spans.filter((s) => s.name !== 'SELECT users'));
+    await page.goto(ui('/trace/4bf92f3577b34da6a3ce929d0e0e4736'));
+    await page.waitForSelector('.trace-page[data-state=ready]');
+    expect(await page.locator('.wf-row').count()).toBe(9);
+    await page.click('.wf-row:has(.wf-op:text-is("pg.connect"))');
+    viewer.load(spans.filter((s) => s.name === 'SELECT users'));
+    await page.waitForFunction(() => document.querySelectorAll('.wf-row').length === 10, undefined, { timeout: 10_000 });
+    expect(await page.locator('.wf-row.is-bottleneck .wf-op').textContent()).toBe('SELECT users');
+    expect(await page.locator('.wf-row.selected .wf-op').textContent()).toBe('pg.connect');
+    expect(await page.locator('#span-detail .detail-name').textContent()).toBe('pg.connect');
+  });
+
   it('opens a link of another trace, and says so when a trace is not held', async () => {
     const [root] = failingRequest();
     root!.links = [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: spanId('gw'), attributes: {} }];

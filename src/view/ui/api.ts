@@ -70,6 +70,7 @@ export const api = {
     }
     return { traceId: t.traceId, spans };
   },
+  traceSummary: (traceId: string) => get<TraceSummary>(`/api/traces/${encodeURIComponent(traceId)}/summary`),
   services: () => get<ServiceInfo[]>('/api/services'),
   serviceMap: () => get<ServiceMap>('/api/dependencies'),
   stats: () => get<StoreStats>('/api/stats'),

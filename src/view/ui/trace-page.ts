@@ -56,7 +56,12 @@ export function tracePage(root: HTMLElement, traceId: string): Page {
     }
   }
   void load();
-  page.onStoreChange = () => void load();
+  // Spans of this trace may still arrive: fetch it again only when its span count changed.
+  page.onStoreChange = () =>
+    void api.traceSummary(traceId).then(
+      (s) => (s.spanCount !== shownSpans ? load() : undefined),
+      () => undefined,
+    );
   page.onResize = () => view?.resize();
   page.dispose = () => {
     disposed = true;
