@@ -4,6 +4,9 @@
 // compared with the same app without an agent.
 //   node bench/startup.mjs        (ROUNDS=21; ONLY=none,waymark,none-esm,waymark-esm)
 //   BASELINE=/path/to/other/checkout/register.js node bench/startup.mjs   (adds that agent: before/after)
+//   INSTRUCTIONS=1: instead, each variant once under valgrind (callgrind), instructions from
+//   spawn to exit, all threads: independent of the machine's load, but blind to time spent
+//   waiting (Node 20's wait for its ESM loader thread is counted only as that thread's work).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +33,21 @@ const ENV = {
   OTEL_LOGS_EXPORTER: 'none',
   OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
 };
+
+async function instructions(args) {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const argv = ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...args];
+  const { stderr } = await promisify(execFile)('valgrind', argv, { cwd: ROOT, env: ENV, maxBuffer: 1 << 24 });
+  return Number(/Collected : (\d+)/.exec(stderr)[1]);
+}
+if (process.env.INSTRUCTIONS) {
+  const counts = Object.fromEntries(await Promise.all(Object.entries(AGENTS).map(async ([a, args]) => [a, await instructions(args)])));
+  const base = (a) => counts[a.endsWith('-esm') ? 'none-esm' : 'none'];
+  console.log(`node ${process.version}; instructions from spawn to exit after loading express (valgrind)`);
+  console.table(Object.fromEntries(Object.entries(counts).map(([a, n]) => [a, { 'M instructions': +(n / 1e6).toFixed(1), 'added M': +((n - base(a)) / 1e6).toFixed(1) }])));
+  process.exit(0);
+}
 
 function once(args) {
   return new Promise((resolve, reject) => {
