@@ -8,7 +8,7 @@
 //
 //   npm run build && node bench/viewer.mjs   (ROUNDS=20 OPENS=5; needs chromium on PATH)
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 
@@ -102,6 +102,37 @@ function bigTrace() {
   return spans;
 }
 
+/**
+ * CPU milliseconds used so far by this process's descendants: Chromium's processes (Linux
+ * /proc; utime + stime in clock ticks of 10 ms). Unlike wall time, it does not grow when
+ * other work on the machine keeps a process waiting for a core.
+ */
+function childrenCpuMs(rootPid = process.pid, byType) {
+  const stats = new Map();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const text = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {}
+  }
+  let total = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop();
+    if (pid !== rootPid) {
+      total += stats.get(pid)?.ticks ?? 0;
+      if (byType) {
+        const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'main';
+        byType[type] = (byType[type] ?? 0) + (stats.get(pid)?.ticks ?? 0) * 10;
+      }
+    }
+    for (const [child, st] of stats) if (st.ppid === pid) stack.push(child);
+  }
+  return total * 10;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x) => Math.round(x * 10) / 10;
 
@@ -144,13 +175,24 @@ try {
     const opens = [];
     const inPage = [];
     const phases = [];
+    const cpu = [];
     let frames = [];
     for (let i = 0; i < OPENS; i++) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      const types0 = {};
+      const cpu0 = { browser: childrenCpuMs(process.pid, types0), viewer: process.cpuUsage() };
       t = performance.now();
       await page.goto(`${viewer.ui.url}/trace/${'b'.repeat(32)}`);
       await page.waitForSelector('.trace-page[data-state=ready] .wf-row');
       opens.push(performance.now() - t);
+      const viewerCpu = process.cpuUsage(cpu0.viewer);
+      // This process also runs Playwright's side of the protocol: the viewer's share is at most this.
+      const types1 = {};
+      cpu.push({
+        browser: childrenCpuMs(process.pid, types1) - cpu0.browser,
+        renderer: (types1.renderer ?? 0) - (types0.renderer ?? 0),
+        viewerAndDriver: (viewerCpu.user + viewerCpu.system) / 1000,
+      });
       inPage.push(await page.evaluate(() => performance.now()));
       phases.push(
         await page.evaluate(() => {
@@ -180,6 +222,13 @@ try {
       spans: 10_000,
       navigationToRowsMs: { median: round(median(opens)), max: round(Math.max(...opens)), all: opens.map(round) },
       inPageSinceNavigationStartMs: { median: round(median(inPage)), max: round(Math.max(...inPage)) },
+      // CPU time of the open (Chromium's processes; this process: the viewer serving it, plus the driver), medians.
+      cpuMs: {
+        chromium: round(median(cpu.map((c) => c.browser))),
+        chromiumRenderer: round(median(cpu.map((c) => c.renderer))),
+        viewerAndDriver: round(median(cpu.map((c) => c.viewerAndDriver))),
+        sum: round(median(cpu.map((c) => c.browser + c.viewerAndDriver))),
+      },
       // Medians, in the page: page load to the trace's request, the request (server JSON, transfer, parse), the tree and critical path, the first draw.
       phasesMs: {
         pageToRequest: round(median(phases.map((p) => p.request))),
