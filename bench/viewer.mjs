@@ -177,6 +177,23 @@ try {
     const phases = [];
     const cpu = [];
     let frames = [];
+    // The same for a 10-span trace of the store: what any page open costs in Chromium.
+    const small = { wall: [], renderer: [] };
+    for (let i = 0; i < OPENS; i++) {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      const before = {};
+      childrenCpuMs(process.pid, before);
+      t = performance.now();
+      await page.goto(`${viewer.ui.url}/trace/${'0'.repeat(32)}`);
+      await page.waitForSelector('.trace-page[data-state=ready] .wf-row');
+      small.wall.push(performance.now() - t);
+      const after = {};
+      childrenCpuMs(process.pid, after);
+      small.renderer.push((after.renderer ?? 0) - (before.renderer ?? 0));
+      await page.close();
+    }
+    results.openTenSpans = { navigationToRowsMs: round(median(small.wall)), chromiumRendererCpuMs: round(median(small.renderer)) };
+
     for (let i = 0; i < OPENS; i++) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
       const types0 = {};
