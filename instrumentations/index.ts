@@ -27,6 +27,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
       { module: 'ioredis', versions: '>=5.0.0 <7' },
       { module: 'ioredis', versions: '>=5.0.0 <7', file: 'built/Pipeline.js' },
     ],
+    testedWith: ['ioredis', 'ioredis6'],
     load: () => (require('./ioredis') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
@@ -37,6 +38,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
       { module: '@redis/client', versions: '>=1.0.0 <2', file: 'dist/lib/commander.js' },
       { module: '@redis/client', versions: '>=1.0.0 <2 || >=6.0.0 <7', file: 'dist/lib/client/index.js' },
     ],
+    testedWith: ['redis4', 'redis'],
     load: () => (require('./redis') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
@@ -45,6 +47,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
       { module: 'amqplib', versions: '>=0.10.0 <3', file: 'lib/channel_model.js' },
       { module: 'amqplib', versions: '>=0.10.0 <3', file: 'lib/callback_model.js' },
     ],
+    testedWith: ['amqplib'],
     load: () => (require('./amqplib') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
@@ -56,12 +59,14 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
       { module: 'router', versions: '>=2.0.0 <3' },
       { module: 'router', versions: '>=2.0.0 <3', file: 'lib/layer.js' },
     ],
+    testedWith: ['express4', 'express'],
     load: () => (require('./express') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
     // Subscribes to Fastify's `fastify.initialization` channel at start; patches nothing.
     name: 'fastify',
     targets: [],
+    testedWith: ['fastify4', 'fastify'],
     load: () => (require('./fastify') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
@@ -84,6 +89,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
       { module: 'pg', versions: '>=8.0.0 <9', file: 'lib/client.js' },
       { module: 'pg-pool', versions: '>=3.0.0 <4' },
     ],
+    testedWith: ['pg'],
     load: () => (require('./pg') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
@@ -93,6 +99,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
       { module: 'mysql2', versions: '>=3.0.0 <4', file: 'lib/connection.js' },
       { module: 'mysql2', versions: '>=3.0.0 <4', file: 'lib/pool.js' },
     ],
+    testedWith: ['mysql2'],
     load: () => (require('./mysql2') as { instrumentation: Instrumentation }).instrumentation,
   },
 ];

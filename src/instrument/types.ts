@@ -36,4 +36,9 @@ export interface InstrumentationEntry {
   readonly load: () => Instrumentation;
   /** Instrumentation scope version (defaults to the agent's). */
   readonly version?: string;
+  /**
+   * The packages its tests run against, by the name each is installed under (an npm alias
+   * such as `express4` for an older major): the oldest and the newest supported major.
+   */
+  readonly testedWith?: readonly string[];
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
-import { FIXTURES, ROOT, runFixture } from '../instrumentations/express/spawn-fixture';
+import { FIXTURES, ROOT } from '../helpers/paths';
+import { runFixture } from '../helpers/run-node';
 
 // The agent registers the @opentelemetry/api globals itself (src/api-globals.ts) instead of
 // loading the app's API copy at startup. These runs check that the app's API copy and an

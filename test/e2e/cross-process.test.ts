@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver';
-import { ROOT, startApp, type RunningApp } from '../helpers/spawn-app';
+import { startApp, type RunningApp } from '../helpers/spawn-app';
+import { ROOT } from '../helpers/paths';
 
 const HOP = 'test/fixtures/hop-server.js';
 let apps: RunningApp[] = [];

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,8 @@ import { criticalPath } from '../../src/view/critical-path';
 import { groupTraces } from '../../src/view/query';
 import { readSpanFile } from '../../src/view/span-file';
 import { mainRoot, walkTree, type SpanNode, type TraceTree } from '../../src/view/trace-tree';
+import { ROOT } from '../helpers/paths';
+import { runNode, type NodeRun } from '../helpers/run-node';
 
 /*
  * `npm run demo` end to end: the runner starts the viewer, an embedded PostgreSQL and the
@@ -15,36 +16,17 @@ import { mainRoot, walkTree, type SpanNode, type TraceTree } from '../../src/vie
  * the services, with the database span under the users service's server span.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
 const RUN = path.join(ROOT, 'examples/microservices/run.js');
 const SERVER = 2;
 const CLIENT = 3;
 const ERROR = 2;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runDemo(out: string): Promise<Result> {
+function runDemo(out: string): Promise<NodeRun> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && k !== 'DATABASE_URL') env[k] = v;
   // Deterministic: the embedded database, and no cache (port 1 refuses at once).
   env.REDIS_URL = 'redis://127.0.0.1:1';
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN, '--out', out, '--no-color'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runNode([RUN, '--out', out, '--no-color'], { env, timeoutMs: 100_000 });
 }
 
 function ancestors(node: SpanNode, tree: TraceTree): SpanNode[] {
@@ -59,7 +41,7 @@ const durationMs = (n: SpanNode): number => (n.end - n.start) / 1e6;
 const isDbSpan = (n: SpanNode): boolean => n.span.service === 'users' && n.span.kind === CLIENT && /^(SELECT|pg\.query)/.test(n.span.name);
 
 let dir: string;
-let result: Result;
+let result: NodeRun;
 let traces: TraceTree[];
 
 beforeAll(async () => {

@@ -1,23 +1,15 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
-
-const ROOT = path.resolve(__dirname, '../..');
+import { FIXTURES } from '../helpers/paths';
+import { preloadFlags, runNode, spawnNode, type NodeRun } from '../helpers/run-node';
 
 /** Starts the fixture, waits for "ready", sends `signal`, resolves with how it ended. */
-function runAndSignal(env: Record<string, string>, signal: NodeJS.Signals, preload = true) {
-  return new Promise<{ code: number | null; signal: string | null; stdout: string }>((resolve, reject) => {
-    const args = [...(preload ? ['--require', path.join(ROOT, 'register.js')] : []), path.join(ROOT, 'test/fixtures/wait-for-signal.js')];
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('ready') && !child.killed) child.kill(signal);
-    });
-    child.on('error', reject);
-    child.on('exit', (code, sig) => resolve({ code, signal: sig, stdout }));
-  });
+async function runAndSignal(env: Record<string, string>, signal: NodeJS.Signals, preload = true): Promise<NodeRun> {
+  const app = spawnNode([...preloadFlags(preload ? 'require' : 'none'), path.join(FIXTURES, 'wait-for-signal.js')], { env });
+  await app.waitForOutput(/ready/);
+  app.child.kill(signal);
+  return app.exited;
 }
 
 let receiver: OtlpReceiver;
@@ -48,12 +40,8 @@ describe('exit paths', () => {
   });
 
   it('process.exit() right after a burst loses no finished span and keeps its exit code', async () => {
-    const res = await new Promise<{ code: number | null }>((resolve) => {
-      const child = spawn(process.execPath, ['--require', path.join(ROOT, 'register.js'), path.join(ROOT, 'test/fixtures/exit-now.js')], {
-        env: { PATH: process.env.PATH ?? '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '600', FIXTURE_CODE: '5' },
-        stdio: 'inherit',
-      });
-      child.on('exit', (code) => resolve({ code }));
+    const res = await runNode([...preloadFlags('require'), path.join(FIXTURES, 'exit-now.js')], {
+      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '600', FIXTURE_CODE: '5' },
     });
     expect(res.code).toBe(5);
     await receiver.waitForSpans(600, 3000);

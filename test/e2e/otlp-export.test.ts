@@ -1,23 +1,11 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
+import { FIXTURES } from '../helpers/paths';
+import { preloadFlags, runNode, type NodeRun } from '../helpers/run-node';
 
-const ROOT = path.resolve(__dirname, '../..');
-const FIXTURES = path.join(ROOT, 'test/fixtures');
-
-function run(fixture: string, env: Record<string, string>): Promise<{ code: number | null; signal: string | null; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', path.join(ROOT, 'register.js'), path.join(FIXTURES, fixture)], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr, ms: Date.now() - started }));
-  });
+function run(fixture: string, env: Record<string, string>): Promise<NodeRun> {
+  return runNode([...preloadFlags('require'), path.join(FIXTURES, fixture)], { env });
 }
 
 let receiver: OtlpReceiver;

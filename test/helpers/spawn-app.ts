@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-
-export const ROOT = path.resolve(__dirname, '../..');
+import type { ChildProcess } from 'node:child_process';
+import { ROOT } from './paths';
+import { preloadFlags, spawnNode } from './run-node';
 
 export interface RunningApp {
   port: number;
@@ -11,42 +11,28 @@ export interface RunningApp {
   stop(): Promise<{ code: number | null; signal: string | null }>;
 }
 
-/** Starts a fixture server (optionally under the agent) and waits for "listening <port>". */
-export function startApp(
+/** Starts a fixture server (under the agent unless `agent: false`) and waits for "listening <port>". */
+export async function startApp(
   fixture: string,
   env: Record<string, string>,
   opts: { agent?: boolean; nodeArgs?: string[] } = {},
 ): Promise<RunningApp> {
-  const args = [...(opts.nodeArgs ?? []), ...(opts.agent === false ? [] : ['--require', path.join(ROOT, 'register.js')]), path.join(ROOT, fixture)];
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`app exited early (${code}): ${err}`)));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening (\d+)/.exec(out);
-      if (!m) return;
-      const port = Number(m[1]);
-      child.removeAllListeners('exit');
-      resolve({
-        port,
-        child,
-        stderr: () => err,
-        get: async (pathname) => {
-          const res = await fetch(`http://127.0.0.1:${port}${pathname}`);
-          const headers: Record<string, string> = {};
-          res.headers.forEach((v, k) => (headers[k] = v));
-          return { status: res.status, body: await res.text(), headers };
-        },
-        stop: () =>
-          new Promise((r) => {
-            child.once('exit', (code, signal) => r({ code, signal }));
-            child.kill('SIGTERM');
-          }),
-      });
-    });
-  });
+  const app = spawnNode([...(opts.nodeArgs ?? []), ...preloadFlags(opts.agent === false ? 'none' : 'require'), path.join(ROOT, fixture)], { env });
+  const port = Number((await app.waitForOutput(/listening (\d+)/))[1]);
+  return {
+    port,
+    child: app.child,
+    stderr: app.stderr,
+    get: async (pathname) => {
+      const res = await fetch(`http://127.0.0.1:${port}${pathname}`);
+      const headers: Record<string, string> = {};
+      res.headers.forEach((v, k) => (headers[k] = v));
+      return { status: res.status, body: await res.text(), headers };
+    },
+    stop: async () => {
+      app.child.kill('SIGTERM');
+      const { code, signal } = await app.exited;
+      return { code, signal };
+    },
+  };
 }

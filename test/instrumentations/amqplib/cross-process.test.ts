@@ -1,8 +1,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { assertBuilt, FIXTURES, ROOT, runNode, uniquePrefix } from '../redis/driver-harness';
+import { assertBuilt, FIXTURES } from '../../helpers/paths';
+import { runNode, spawnNode, type NodeRun } from '../../helpers/run-node';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // Publisher and consumer in two processes, both under `--require ./register.js`, exporting
 // to one OTLP receiver: the message carries the trace from one to the other.
@@ -21,7 +22,6 @@ afterEach(async () => {
 
 function env(service: string, queue: string): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '',
     OTEL_SERVICE_NAME: service,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
     OTEL_BSP_SCHEDULE_DELAY: '50',
@@ -31,33 +31,17 @@ function env(service: string, queue: string): Record<string, string> {
 }
 
 /** Starts the consumer fixture; resolves once it consumes, with a promise of its exit. */
-function startConsumer(queue: string): Promise<{ exited: Promise<{ code: number | null; stdout: string; stderr: string }> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', './register.js', join(FIXTURES, 'amqp-consumer.js')], {
-      cwd: ROOT,
-      env: env('consumer-service', queue),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      child.on('exit', (code) => done({ code, stdout, stderr }));
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (stdout.includes('READY\n')) resolve({ exited });
-    });
-    child.on('error', reject);
-    void exited.then((r) => reject(new Error(`consumer exited early: ${r.stderr}`)));
-  });
+async function startConsumer(queue: string): Promise<{ exited: Promise<NodeRun> }> {
+  const consumer = spawnNode(['--require', './register.js', join(FIXTURES, 'amqp-consumer.js')], { env: env('consumer-service', queue) });
+  await consumer.waitForOutput(/READY\n/);
+  return { exited: consumer.exited };
 }
 
 describe('amqplib across processes (--require ./register.js)', () => {
   it('one trace: publisher root -> PRODUCER -> (message) -> CONSUMER -> handler span', async () => {
     const queue = uniquePrefix('amqp-x').replace(/:/g, '.') + 'q';
     const consumer = await startConsumer(queue);
-    const pub = await runNode(['--require', './register.js', join(FIXTURES, 'amqp-publisher.js')], env('publisher-service', queue));
+    const pub = await runNode(['--require', './register.js', join(FIXTURES, 'amqp-publisher.js')], { env: env('publisher-service', queue) });
     expect(pub.stderr).toBe('');
     expect(pub.code).toBe(0);
     const done = await consumer.exited;

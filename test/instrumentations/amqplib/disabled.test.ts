@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type * as Amqp from 'amqplib';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, nodeRequire, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
+import { inParent } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=amqplib: the library must run exactly as unpatched.
-const { agent, hooks } = startDriverTracing({ disabled: ['amqplib'] });
+const { agent, hooks } = startTracing({ disabled: ['amqplib'] });
 const amqp = nodeRequire('amqplib') as typeof Amqp;
 
 describe('amqplib disabled', () => {

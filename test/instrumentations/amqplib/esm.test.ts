@@ -1,7 +1,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { assertBuilt, FIXTURES, runNode, uniquePrefix } from '../redis/driver-harness';
+import { assertBuilt, FIXTURES } from '../../helpers/paths';
+import { runNode } from '../../helpers/run-node';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // An ESM app (`import amqp from 'amqplib'`) under `node --import ./register.mjs`.
 const KIND_PRODUCER = 4;
@@ -18,7 +20,6 @@ afterEach(async () => {
 function run(extra: Record<string, string> = {}) {
   const queue = uniquePrefix('amqp-esm').replace(/:/g, '.') + 'q';
   const env = {
-    PATH: process.env.PATH ?? '',
     OTEL_SERVICE_NAME: 'esm-amqplib',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
     OTEL_BSP_SCHEDULE_DELAY: '50',
@@ -26,7 +27,7 @@ function run(extra: Record<string, string> = {}) {
     WM_QUEUE: queue,
     ...extra,
   };
-  return { queue, result: runNode(['--import', './register.mjs', join(FIXTURES, 'amqp-esm.mjs')], env) };
+  return { queue, result: runNode(['--import', './register.mjs', join(FIXTURES, 'amqp-esm.mjs')], { env }) };
 }
 
 describe('amqplib under --import ./register.mjs', () => {

@@ -5,9 +5,11 @@ import type * as AmqpCb from 'amqplib/callback_api';
 import { isWrapped } from '../../../src/instrument';
 import { withoutTracing } from '../../../src/suppress';
 import type { SpanRecord } from '../../../src/export/span-record';
-import { inParent, nodeRequire, spansOf, startDriverTracing, uniquePrefix, waitFor } from '../redis/driver-harness';
+import { inParent, spansOf, waitForSpans } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
-const { agent } = startDriverTracing();
+const { agent } = startTracing();
 const amqp = nodeRequire('amqplib') as typeof Amqp;
 const amqpCb = nodeRequire('amqplib/callback_api') as typeof AmqpCb;
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
@@ -79,7 +81,7 @@ describe('amqplib promise API', () => {
       expect(ch.sendToQueue(q, Buffer.from('hello'), options)).toBe(true);
     });
     const [got] = await received;
-    await waitFor(agent, (s) => s.filter((x) => x.scope.name === 'waymark/amqplib').length === 2);
+    await waitForSpans(agent, (s) => s.filter((x) => x.scope.name === 'waymark/amqplib').length === 2);
     // The caller's objects are never touched.
     expect(JSON.stringify(options)).toBe(before);
     expect(options.headers).toBe(headersObject);
@@ -135,7 +137,7 @@ describe('amqplib promise API', () => {
       ch.publish(x, 'rk.one', Buffer.from('{}'));
     });
     await received;
-    await waitFor(agent, (s) => s.filter((x2) => x2.scope.name === 'waymark/amqplib').length === 2);
+    await waitForSpans(agent, (s) => s.filter((x2) => x2.scope.name === 'waymark/amqplib').length === 2);
     const spans = spansOf(agent, 'amqplib');
     const producer = only(spans, SpanKind.PRODUCER);
     const consumer = only(spans, SpanKind.CONSUMER);
@@ -158,7 +160,7 @@ describe('amqplib promise API', () => {
     });
     ch.sendToQueue(q, Buffer.from('x'));
     const [seen] = await received;
-    await waitFor(agent, (s) => s.some((x) => x.kind === SpanKind.CONSUMER));
+    await waitForSpans(agent, (s) => s.some((x) => x.kind === SpanKind.CONSUMER));
     const consumer = only(spansOf(agent, 'amqplib'), SpanKind.CONSUMER);
     const work = agent.finishedSpans().find((s) => s.name === 'work')!;
     expect(seen!.before).toBe(consumer.spanId);
@@ -184,7 +186,7 @@ describe('amqplib promise API', () => {
     });
     withoutTracing(() => ch.sendToQueue(q, Buffer.from('x'), { headers: { other: 1 } }));
     await received;
-    await waitFor(agent, (s) => s.some((x) => x.kind === SpanKind.CONSUMER));
+    await waitForSpans(agent, (s) => s.some((x) => x.kind === SpanKind.CONSUMER));
     const consumer = only(spansOf(agent, 'amqplib'), SpanKind.CONSUMER);
     const opener = agent.finishedSpans().find((s) => s.name === 'opener')!;
     expect(consumer.parentSpanId).toBeUndefined();
@@ -255,7 +257,7 @@ describe('amqplib callback API', () => {
       cch.sendToQueue(q, Buffer.from('cb'));
     });
     const active = await received;
-    await waitFor(agent, (s) => s.some((x) => x.kind === SpanKind.CONSUMER));
+    await waitForSpans(agent, (s) => s.some((x) => x.kind === SpanKind.CONSUMER));
     const spans = spansOf(agent, 'amqplib');
     const producer = only(spans, SpanKind.PRODUCER);
     const consumer = only(spans, SpanKind.CONSUMER);

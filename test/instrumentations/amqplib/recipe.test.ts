@@ -3,7 +3,7 @@ import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@openteleme
 import { destinationLabel, processSpec, publishSpec } from '../../../instrumentations/amqplib/recipe';
 import { deliveryParent } from '../../../instrumentations/amqplib/consume';
 import { withTraceHeaders } from '../../../instrumentations/amqplib/publish';
-import { startSdk } from '../setup';
+import { startSdk } from '../../helpers/tracing';
 
 // Pure recipes and the header carrier, with plain objects.
 startSdk(); // registers the W3C propagator and the context manager

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Http from 'node:http';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { nodeRequire } from '../setup';
-import { EXPRESS_VARIANTS, listen, serverSpanFor, setupExpress, traceOf, type ExpressModule } from './helpers';
+import { serverSpanFor, traceOf } from '../../helpers/spans';
+import { EXPRESS_VARIANTS, listen, setupExpress, type ExpressModule } from './helpers';
+import { nodeRequire } from '../../helpers/tracing';
 
 const { agent, load } = setupExpress();
 const http = nodeRequire('node:http') as typeof Http;

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWrapped } from '../../../src/instrument/wrap';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { EXPRESS_VARIANTS, listen, serverSpanFor, setupExpress } from './helpers';
-import { FIXTURES, ROOT, runFixture } from './spawn-fixture';
+import { serverSpanFor } from '../../helpers/spans';
+import { EXPRESS_VARIANTS, listen, setupExpress } from './helpers';
+import { FIXTURES, ROOT } from '../../helpers/paths';
+import { runFixture } from '../../helpers/run-node';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=express: Express must behave exactly as without the agent.
 const { agent, hooks, load } = setupExpress({ disabled: ['express'] });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { EXPRESS_VARIANTS, listen, serverSpanFor, setupExpress, type ExpressModule } from './helpers';
+import { serverSpanFor } from '../../helpers/spans';
+import { EXPRESS_VARIANTS, listen, setupExpress, type ExpressModule } from './helpers';
 import type { SpanRecord } from '../../../src/export/span-record';
 
 const { agent, load } = setupExpress();

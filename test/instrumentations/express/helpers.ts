@@ -1,37 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { TestAgent } from '../../helpers/agent-harness';
-import { installHooks, type HookConfig, type HooksHandle } from '../../../src/hooks';
-import type { InstrumentationEntry, ModuleTarget } from '../../../src/instrument/types';
-import { instrumentation as expressInstrumentation } from '../../../instrumentations/express';
-import { nodeRequire, startSdk, testEntries } from '../setup';
+import type { HookConfig, HooksHandle } from '../../../src/hooks';
+import { testedPackages } from '../../helpers/registry';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
-// Shared with the other framework's tests.
-export { serverSpanFor, traceOf } from '../../helpers/agent-harness';
+/** The majors the registry entry is tested with, by the name each is installed under (`express4` is an npm alias). */
+export const EXPRESS_VARIANTS = testedPackages('express').map(({ id, major }) => ({ id, major }));
 
-/** Both majors, by the name they are installed under (`express4` is an npm alias). */
-export const EXPRESS_VARIANTS = [
-  { id: 'express', major: 5 },
-  { id: 'express4', major: 4 },
-] as const;
-
-/**
- * The registry, with the express entry served from the import above (vitest cannot
- * `require()` TypeScript) and its `express` targets duplicated for the `express4` alias:
- * the hooks name a package by its node_modules directory.
- */
-export function expressEntries(): InstrumentationEntry[] {
-  return testEntries().map((e) => {
-    if (e.name !== 'express') return e;
-    const alias: ModuleTarget[] = e.targets.filter((t) => t.module === 'express').map((t) => ({ ...t, module: 'express4' }));
-    return { ...e, targets: [...e.targets, ...alias], load: () => expressInstrumentation };
-  });
-}
-
-/** Starts the SDK (in-memory spans) and the hooks, then loads Express through `require`. */
+/** Starts the SDK (in-memory spans) and the hooks; Express is loaded through `require`. */
 export function setupExpress(config: HookConfig = {}): { agent: TestAgent; hooks: HooksHandle; load(id: string): ExpressModule } {
-  const agent = startSdk();
-  const hooks = installHooks(config, expressEntries());
+  const { agent, hooks } = startTracing(config);
   return { agent, hooks, load: (id) => nodeRequire(id) as ExpressModule };
 }
 
@@ -54,4 +33,3 @@ export async function listen(app: unknown): Promise<{ url: string; close(): Prom
       }),
   };
 }
-

@@ -7,7 +7,7 @@ import { hasPatcher } from '../../../instrumentations/express';
 import { readConfig } from '../../../src/config';
 import { isClientError } from '../../../src/instrument';
 import { joinPrefix, joinRoute, pathTemplate, usePathArgument } from '../../../instrumentations/express/route-template';
-import { ROOT } from './spawn-fixture';
+import { ROOT } from '../../helpers/paths';
 
 describe('route templates (pure)', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
-import { EXPRESS_VARIANTS, listen, serverSpanFor, setupExpress, traceOf, type ExpressModule } from './helpers';
+import { serverSpanFor, traceOf } from '../../helpers/spans';
+import { EXPRESS_VARIANTS, listen, setupExpress, type ExpressModule } from './helpers';
 
 const { agent, load } = setupExpress();
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Http from 'node:http';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { nodeRequire } from '../setup';
-import { FASTIFY_VERSIONS_UNDER_TEST, listen, serverSpanFor, setupFastify, traceOf, type FastifyApp } from './helpers';
+import { serverSpanFor, traceOf } from '../../helpers/spans';
+import { FASTIFY_VERSIONS_UNDER_TEST, listen, setupFastify, type FastifyApp } from './helpers';
+import { nodeRequire } from '../../helpers/tracing';
 
 const { agent, load } = setupFastify();
 const http = nodeRequire('node:http') as typeof Http;

@@ -1,9 +1,10 @@
 import { hasSubscribers } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { runFixture } from '../express/spawn-fixture';
-import { FASTIFY_VERSIONS_UNDER_TEST, listen, serverSpanFor, setupFastify } from './helpers';
+import { serverSpanFor } from '../../helpers/spans';
+import { FASTIFY_VERSIONS_UNDER_TEST, listen, setupFastify } from './helpers';
 import { INIT_CHANNEL } from '../../../instrumentations/fastify';
+import { runFixture } from '../../helpers/run-node';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=fastify: Fastify must behave exactly as without the agent.
 const { agent, hooks, load } = setupFastify({ disabled: ['fastify'] });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { FASTIFY_VERSIONS_UNDER_TEST, listen, serverSpanFor, setupFastify, type FastifyApp } from './helpers';
+import { serverSpanFor } from '../../helpers/spans';
+import { FASTIFY_VERSIONS_UNDER_TEST, listen, setupFastify, type FastifyApp } from './helpers';
 import type { SpanRecord } from '../../../src/export/span-record';
 
 const { agent, load } = setupFastify();

@@ -7,7 +7,7 @@ import { isClientError } from '../../../src/instrument';
 import { InstrumentationKit } from '../../../src/instrument/kit';
 import { FASTIFY_VERSIONS } from '../../../instrumentations/fastify/instance';
 import { routeTemplate } from '../../../instrumentations/fastify/route';
-import { ROOT } from '../express/spawn-fixture';
+import { ROOT } from '../../helpers/paths';
 
 describe('fastify recipes (pure)', () => {
   it('reads the route from routeOptions, else routerPath (Fastify < 4.10)', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FASTIFY_VERSIONS_UNDER_TEST, listen, serverSpanFor, setupFastify, type FastifyApp } from './helpers';
+import { serverSpanFor } from '../../helpers/spans';
+import { FASTIFY_VERSIONS_UNDER_TEST, listen, setupFastify, type FastifyApp } from './helpers';
 
 const { agent, load } = setupFastify();
 

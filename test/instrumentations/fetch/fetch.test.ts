@@ -2,8 +2,9 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import type * as Http from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '../../../src/suppress';
-import { nodeRequire, startTracing, waitForSpans } from '../setup';
 import { clients, close, listen, servers, traceparentOf } from '../http/helpers';
+import { waitForSpans } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 const { agent } = startTracing();
 const http = nodeRequire('node:http') as typeof Http;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { runFixture } from '../express/spawn-fixture';
+import { runFixture } from '../../helpers/run-node';
 
 // `node --import ./register.mjs app.mjs`: an ESM app importing Express, Fastify, Koa or Hapi
 // (all CommonJS; Koa 3's `import` entry re-exports its CommonJS main, and @koa/router 15 has

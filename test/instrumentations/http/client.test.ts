@@ -8,8 +8,9 @@ import type * as Https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { suppressTracing } from '../../../src/suppress';
-import { nodeRequire, startTracing, waitForSpans } from '../setup';
 import { clients, close, listen, readBody, servers, traceparentOf } from './helpers';
+import { waitForSpans } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 const { agent } = startTracing();
 const http = nodeRequire('node:http') as typeof Http;

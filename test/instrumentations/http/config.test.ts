@@ -1,10 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import type * as Http from 'node:http';
 import { context, trace } from '@opentelemetry/api';
-import { nodeRequire, startTracing, waitForSpans } from '../setup';
 import { clients, close, listen, send, servers } from './helpers';
 import { httpConfigOf, isIgnoredPath } from '../../../instrumentations/http/config';
 import { readConfig } from '../../../src/config';
+import { waitForSpans } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 // Read by src/config.ts, handed to the http instrumentation through its kit.
 const settings = readConfig({

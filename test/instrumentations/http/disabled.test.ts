@@ -1,8 +1,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import type * as Http from 'node:http';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { nodeRequire, startTracing } from '../setup';
 import { close, listen, send } from './helpers';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=http: the app must behave exactly as with no agent.
 const { agent, hooks } = startTracing({ disabled: ['http'] });

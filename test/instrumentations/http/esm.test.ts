@@ -1,11 +1,10 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertBuilt, FIXTURES } from '../../helpers/paths';
+import { runNode, type NodeRun } from '../../helpers/run-node';
 
 // Spawned processes load the compiled agent: `npm run build` (npm test does) first.
-const ROOT = join(__dirname, '..', '..', '..');
-const FIXTURES = join(ROOT, 'test', 'fixtures', 'esm');
+const ESM_FIXTURES = join(FIXTURES, 'esm');
 
 interface ConsoleSpan {
   traceId: string;
@@ -17,19 +16,8 @@ interface ConsoleSpan {
   scope: string;
 }
 
-function run(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      {
-        cwd: ROOT,
-        timeout: 15_000,
-        env: { ...process.env, OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '20', ...env },
-      },
-      (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
-    );
-  });
+function run(args: string[], env: Record<string, string> = {}): Promise<NodeRun> {
+  return runNode(args, { env: { OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '20', ...env } });
 }
 
 function parse(stdout: string): { result: unknown; spans: ConsoleSpan[] } {
@@ -42,13 +30,11 @@ function parse(stdout: string): { result: unknown; spans: ConsoleSpan[] } {
   return { result, spans };
 }
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'build', 'src', 'hooks', 'index.js'))) throw new Error('build/ is missing: run `npm run build`');
-});
+beforeAll(() => assertBuilt());
 
 describe('node --import ./register.mjs (ESM app)', () => {
   it('traces named ESM imports of node:http and global fetch, one trace per call chain', async () => {
-    const { stdout, stderr, code } = await run(['--import', './register.mjs', join(FIXTURES, 'http-app.mjs')]);
+    const { stdout, stderr, code } = await run(['--import', './register.mjs', join(ESM_FIXTURES, 'http-app.mjs')]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const { result, spans } = parse(stdout);
@@ -71,7 +57,7 @@ describe('node --import ./register.mjs (ESM app)', () => {
   });
 
   it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=http,fetch: no spans, no headers, same output', async () => {
-    const { stdout, code } = await run(['--import', './register.mjs', join(FIXTURES, 'http-app.mjs')], {
+    const { stdout, code } = await run(['--import', './register.mjs', join(ESM_FIXTURES, 'http-app.mjs')], {
       OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,fetch',
     });
     expect(code).toBe(0);
@@ -82,12 +68,12 @@ describe('node --import ./register.mjs (ESM app)', () => {
       { url: '/leaf', traceparent: null },
       { url: '/fetched', traceparent: null },
     ]);
-    const plain = parse((await run([join(FIXTURES, 'http-app.mjs')])).stdout);
+    const plain = parse((await run([join(ESM_FIXTURES, 'http-app.mjs')])).stdout);
     expect(plain.result).toEqual(result);
   });
 
   it('patches CommonJS packages imported from ESM and required from ESM, once, by version range', async () => {
-    const { stdout, stderr, code } = await run(['--import', join(FIXTURES, 'hooks-register.mjs'), join(FIXTURES, 'pkg-app.mjs')]);
+    const { stdout, stderr, code } = await run(['--import', join(ESM_FIXTURES, 'hooks-register.mjs'), join(ESM_FIXTURES, 'pkg-app.mjs')]);
     // The entry for express `<4` says once that it leaves express 5 alone.
     expect(stderr).toMatch(/^\[waymark\] warn: express 5\.\d+\.\d+ is not instrumented \(supported: <4\)\n$/);
     expect(code).toBe(0);

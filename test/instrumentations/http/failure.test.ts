@@ -1,8 +1,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import type * as Http from 'node:http';
 import { setLogSink } from '../../../src/diag';
-import { nodeRequire, startTracing } from '../setup';
 import { close, listen, send } from './helpers';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 // An internal failure of the http instrumentation must cost the app nothing but the spans.
 const lines: string[] = [];

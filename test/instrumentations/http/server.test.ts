@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import type * as Http from 'node:http';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { nodeRequire, startTracing, waitForSpans } from '../setup';
 import { close, listen, send, servers } from './helpers';
+import { waitForSpans } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 const { agent } = startTracing();
 const http = nodeRequire('node:http') as typeof Http;

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { inParent, spansOf, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
 import { cleanedUpClients, ioredisMajors } from './majors';
+import { inParent, spansOf } from '../../helpers/spans';
+import { startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
-const { agent } = startDriverTracing();
+const { agent } = startTracing();
 const MAJORS = ioredisMajors();
 
 const clients = cleanedUpClients();

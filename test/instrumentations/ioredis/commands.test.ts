@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, nodeRequire, spansOf, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
 import { cleanedUpClients, ioredisMajors } from './majors';
+import { inParent, spansOf } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
-const { agent } = startDriverTracing();
+const { agent } = startTracing();
 const MAJORS = ioredisMajors();
 
 const clients = cleanedUpClients();

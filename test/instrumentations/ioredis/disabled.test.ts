@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type IoRedis from 'ioredis';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
 import { ioredisMajors, type RedisCtor } from './majors';
+import { inParent } from '../../helpers/spans';
+import { startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=ioredis: the library must run exactly as unpatched.
-const { agent, hooks } = startDriverTracing({ disabled: ['ioredis'] });
+const { agent, hooks } = startTracing({ disabled: ['ioredis'] });
 const MAJORS = ioredisMajors<RedisCtor & { Pipeline: { prototype: { exec: unknown } } }>();
 const clients: IoRedis[] = [];
 afterAll(() => {

@@ -1,15 +1,13 @@
 import { afterAll } from 'vitest';
 import type IoRedis from 'ioredis';
-import { nodeRequire } from '../redis/driver-harness';
+import { testedPackages } from '../../helpers/registry';
+import { nodeRequire } from '../../helpers/tracing';
 
 export type RedisCtor = typeof IoRedis;
 
-/** Both claimed majors: ioredis 5.x (`ioredis`) and 6.x (npm alias `ioredis6`). */
+/** The majors the registry entry is tested with (ioredis 5.x, and 6.x as `ioredis6`), by installed name. */
 export function ioredisMajors<C = RedisCtor>(): Array<[string, C]> {
-  return [
-    ['ioredis', nodeRequire('ioredis') as C],
-    ['ioredis6', nodeRequire('ioredis6') as C],
-  ];
+  return testedPackages('ioredis').map(({ id }) => [id, nodeRequire(id) as C]);
 }
 
 /**

@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import type IoRedis from 'ioredis';
-import { inParent, sleep, spansOf, startDriverTracing, uniquePrefix } from '../redis/driver-harness';
 import { ioredisMajors } from './majors';
+import { inParent, spansOf } from '../../helpers/spans';
+import { startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // Connection traffic (ready check INFO, SELECT, CLIENT SETNAME/SETINFO, reconnects) must never
 // produce spans, even when the client is created inside a request's span.
-const { agent } = startDriverTracing();
+const { agent } = startTracing();
 const MAJORS = ioredisMajors();
 
 const opened: IoRedis[] = [];

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { SpanKind, trace } from '@opentelemetry/api';
-import type { SpanRecord } from '../../../src/export/span-record';
-import { nodeRequire } from '../setup';
-import { MYSQL_CONFIG, setupMysql2, waitForMysqlSpans } from './helpers';
+import { trace } from '@opentelemetry/api';
+import { waitForServerSpans, waitForSpansOf } from '../../helpers/spans';
+import { nodeRequire } from '../../helpers/tracing';
+import { MYSQL_CONFIG, setupMysql2 } from './helpers';
 
 // Real Express 5 over the agent's http and express instrumentations.
 const { agent, hooks, mysql, mysqlPromise } = setupMysql2({ enabled: ['http', 'express', 'mysql2'] });
@@ -52,16 +52,6 @@ afterAll(async () => {
 });
 beforeEach(() => agent.reset());
 
-async function waitForServerSpans(n: number): Promise<SpanRecord[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const spans = agent.finishedSpans().filter((s) => s.kind === SpanKind.SERVER);
-    if (spans.length >= n) return spans;
-    if (Date.now() > deadline) throw new Error(`expected ${n} server spans, have ${spans.length}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('mysql2 under an Express request', () => {
   it('has the instrumentations it needs', () => {
     expect(hooks.instrumentations).toEqual(expect.arrayContaining(['http', 'express', 'mysql2']));
@@ -70,8 +60,8 @@ describe('mysql2 under an Express request', () => {
   it("promise pool: the query spans are children of the request's server span", async () => {
     const res = await fetch(`${base}/users/7`);
     expect(await res.json()).toEqual([{ name: 'user7' }]);
-    const [srv] = await waitForServerSpans(1);
-    const dbs = await waitForMysqlSpans(agent, 2);
+    const [srv] = await waitForServerSpans(agent, 1);
+    const dbs = await waitForSpansOf(agent, 'mysql2', 2);
     expect(srv!.name).toBe('GET /users/:id');
     expect(dbs.map((s) => s.name)).toEqual(['SELECT', `SELECT ${TABLE}`]);
     for (const db of dbs) {
@@ -84,8 +74,8 @@ describe('mysql2 under an Express request', () => {
     const ids = Array.from({ length: 50 }, (_, i) => i + 1);
     const bodies = await Promise.all(ids.map((id) => fetch(`${base}/${id % 2 === 0 ? 'users' : 'cb'}/${id}`).then((r) => r.json())));
     expect(bodies).toEqual(ids.map((id) => [{ name: `user${id}` }]));
-    const servers = await waitForServerSpans(50);
-    const dbs = await waitForMysqlSpans(agent, 100);
+    const servers = await waitForServerSpans(agent, 50);
+    const dbs = await waitForSpansOf(agent, 'mysql2', 100);
     expect(dbs).toHaveLength(100);
     const children = new Map<string, number>();
     for (const db of dbs) children.set(db.parentSpanId ?? 'none', (children.get(db.parentSpanId ?? 'none') ?? 0) + 1);
@@ -118,7 +108,7 @@ describe('mysql2 pools without a framework', () => {
       ),
     );
     await new Promise((r) => cluster.end(r));
-    const dbs = await waitForMysqlSpans(agent, 3 * N);
+    const dbs = await waitForSpansOf(agent, 'mysql2', 3 * N);
     expect(dbs).toHaveLength(3 * N);
     const counts = new Map<string, number>();
     for (const db of dbs) counts.set(db.parentSpanId ?? 'none', (counts.get(db.parentSpanId ?? 'none') ?? 0) + 1);

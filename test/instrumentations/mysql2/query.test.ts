@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { MYSQL_CONFIG, callback, mysqlSpans, setupMysql2, waitForMysqlSpans } from './helpers';
+import { spansOf, waitForSpansOf } from '../../helpers/spans';
+import { MYSQL_CONFIG, callback, setupMysql2 } from './helpers';
 
 const { agent, mysql, mysqlPromise } = setupMysql2({ enabled: ['mysql2'] });
 const TABLE = 'waymark_mysql2_query';
@@ -40,7 +41,7 @@ describe('mysql2 connection', () => {
     expect(err).toBeNull();
     expect(rows).toEqual([{ name: 'bob' }]);
     expect(Array.isArray(fields)).toBe(true);
-    const [span, ...rest] = mysqlSpans(agent);
+    const [span, ...rest] = spansOf(agent, 'mysql2');
     expect(rest).toHaveLength(0);
     expect(span!.name).toBe(`SELECT ${TABLE}`);
     expect(span!.kind).toBe(SpanKind.CLIENT);
@@ -58,7 +59,7 @@ describe('mysql2 connection', () => {
     await callback((cb) =>
       conn.query(`SELECT COUNT(*) AS n FROM ${TABLE} WHERE name IN ('ada', 'bob', "cy")`, (...args: unknown[]) => {
         calls++;
-        expect(mysqlSpans(agent)).toHaveLength(1);
+        expect(spansOf(agent, 'mysql2')).toHaveLength(1);
         cb(...args);
       }),
     );
@@ -66,7 +67,7 @@ describe('mysql2 connection', () => {
     expect((rows as { affectedRows: number }).affectedRows).toBe(1);
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toBe(1);
-    const spans = mysqlSpans(agent);
+    const spans = spansOf(agent, 'mysql2');
     expect(spans.map((s) => s.name)).toEqual([`SELECT ${TABLE}`, `UPDATE ${TABLE}`]);
     expect(spans[0]!.attributes['db.query.text']).toBe(`SELECT COUNT(*) AS n FROM ${TABLE} WHERE name IN (?)`);
     expect(spans[1]!.attributes['db.query.text']).toBe(`UPDATE ${TABLE} SET name = ? WHERE id = ?`);
@@ -78,7 +79,7 @@ describe('mysql2 connection', () => {
       expect(err).toBeNull();
       expect(rows).toEqual([{ name: id === 3 ? 'cy' : 'ada' }]);
     }
-    const spans = mysqlSpans(agent);
+    const spans = spansOf(agent, 'mysql2');
     expect(spans.map((s) => s.name)).toEqual([`SELECT ${TABLE}`, `SELECT ${TABLE}`]);
     expect(spans[0]!.attributes['db.query.text']).toBe(`SELECT name FROM ${TABLE} WHERE id = ?`);
   });
@@ -93,7 +94,7 @@ describe('mysql2 connection', () => {
       cmd.on('end', resolve);
     });
     expect(rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
-    const [span] = await waitForMysqlSpans(agent, 1);
+    const [span] = await waitForSpansOf(agent, 'mysql2', 1);
     expect(span!.name).toBe(`SELECT ${TABLE}`);
     expect(span!.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -102,7 +103,7 @@ describe('mysql2 connection', () => {
     const cmd = conn.query(`SELECT nope FROM ${TABLE}`);
     const err = await new Promise<{ code: string }>((resolve) => cmd.on('error', resolve));
     expect(err.code).toBe('ER_BAD_FIELD_ERROR');
-    const [span] = await waitForMysqlSpans(agent, 1);
+    const [span] = await waitForSpansOf(agent, 'mysql2', 1);
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('ER_BAD_FIELD_ERROR');
     expect(span!.attributes['db.response.status_code']).toBe('1054');
@@ -111,7 +112,7 @@ describe('mysql2 connection', () => {
   it('syntax error: the callback gets the driver error; span ERROR with its code and error number', async () => {
     const [err] = await callback((cb) => conn.query('SELEC 1', cb));
     expect((err as { code: string }).code).toBe('ER_PARSE_ERROR');
-    const [span] = mysqlSpans(agent);
+    const [span] = spansOf(agent, 'mysql2');
     expect(span!.name).toBe('mysql');
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('ER_PARSE_ERROR');
@@ -121,7 +122,7 @@ describe('mysql2 connection', () => {
 
   it('a synchronous throw from the driver is rethrown and recorded', () => {
     expect(() => conn.execute('SELECT ?', [undefined], () => {})).toThrow(TypeError);
-    const [span] = mysqlSpans(agent);
+    const [span] = spansOf(agent, 'mysql2');
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('TypeError');
   });
@@ -132,7 +133,7 @@ describe('mysql2 connection', () => {
     dead.on('error', (e: unknown) => connErrors.push(e));
     const [err] = await callback((cb) => dead.query('SELECT 1', cb));
     expect((err as { code: string }).code).toBe('ECONNREFUSED');
-    const [span] = mysqlSpans(agent);
+    const [span] = spansOf(agent, 'mysql2');
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('ECONNREFUSED');
     expect(span!.attributes['server.port']).toBe(1);
@@ -150,7 +151,7 @@ describe('mysql2/promise', () => {
     const err = await c.query('SELEC 1').catch((e: unknown) => e);
     expect((err as { code: string }).code).toBe('ER_PARSE_ERROR');
     await c.end();
-    const spans = mysqlSpans(agent);
+    const spans = spansOf(agent, 'mysql2');
     expect(spans.map((s) => s.name)).toEqual([`SELECT ${TABLE}`, `SELECT ${TABLE}`, 'mysql']);
     expect(spans[2]!.attributes['error.type']).toBe('ER_PARSE_ERROR');
   });
@@ -177,7 +178,7 @@ describe('mysql2 pools and clusters', () => {
     });
     expect(rows).toEqual([{ one: 1 }]);
     await pool.promise().end();
-    const spans = await waitForMysqlSpans(agent, 4);
+    const spans = await waitForSpansOf(agent, 'mysql2', 4);
     expect(spans.map((s) => s.name)).toEqual([`SELECT ${TABLE}`, `SELECT ${TABLE}`, 'SELECT', 'SELECT']);
   });
 
@@ -189,7 +190,7 @@ describe('mysql2 pools and clusters', () => {
     expect((await c.query('SELECT 3 AS c'))[0]).toEqual([{ c: 3 }]);
     c.release();
     await pool.end();
-    expect(mysqlSpans(agent).map((s) => s.attributes['db.query.text'])).toEqual(['SELECT ? AS a', 'SELECT ? AS b', 'SELECT ? AS c']);
+    expect(spansOf(agent, 'mysql2').map((s) => s.attributes['db.query.text'])).toEqual(['SELECT ? AS a', 'SELECT ? AS b', 'SELECT ? AS c']);
   });
 
   it('pool cluster: of(...).query/execute and getConnection, callback and promise', async () => {
@@ -212,7 +213,7 @@ describe('mysql2 pools and clusters', () => {
     expect((await pcluster.of('A').query('SELECT 5 AS five'))[0]).toEqual([{ five: 5 }]);
     await pcluster.end();
 
-    const spans = mysqlSpans(agent);
+    const spans = spansOf(agent, 'mysql2');
     expect(spans.map((s) => s.name)).toEqual([`SELECT ${TABLE}`, 'SELECT', 'SELECT', 'SELECT']);
     for (const s of spans) expect(s.attributes['db.system.name']).toBe('mysql');
   });
@@ -225,6 +226,6 @@ describe('mysql2 pools and clusters', () => {
       return span.spanContext().spanId;
     });
     await pool.end();
-    expect(mysqlSpans(agent)[0]!.parentSpanId).toBe(parentId);
+    expect(spansOf(agent, 'mysql2')[0]!.parentSpanId).toBe(parentId);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { MYSQL_CONFIG, mysqlSpans, setupMysql2 } from './helpers';
+import { spansOf } from '../../helpers/spans';
+import { MYSQL_CONFIG, setupMysql2 } from './helpers';
 
 const { agent, hooks, mysql, mysqlPromise } = setupMysql2({ enabled: ['mysql2'] });
 
@@ -14,6 +15,6 @@ describe('mysql2 unpatch', () => {
     const conn = await mysqlPromise.createConnection(MYSQL_CONFIG);
     expect((await conn.query('SELECT 1 AS one'))[0]).toEqual([{ one: 1 }]);
     await conn.end();
-    expect(mysqlSpans(agent)).toHaveLength(0);
+    expect(spansOf(agent, 'mysql2')).toHaveLength(0);
   });
 });

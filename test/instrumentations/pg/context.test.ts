@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { SpanRecord } from '../../../src/export/span-record';
-import { nodeRequire } from '../setup';
-import { PG_CONFIG, setupPg, waitForPgSpans } from './helpers';
+import { waitForServerSpans, waitForSpansOf } from '../../helpers/spans';
+import { nodeRequire } from '../../helpers/tracing';
+import { PG_CONFIG, setupPg } from './helpers';
 
 // Real Express 5 over the agent's http and express instrumentations.
 const { agent, hooks, pg } = setupPg({ enabled: ['http', 'express', 'pg'] });
@@ -49,19 +50,6 @@ afterAll(async () => {
 });
 beforeEach(() => agent.reset());
 
-function serverSpans(): SpanRecord[] {
-  return agent.finishedSpans().filter((s) => s.kind === SpanKind.SERVER);
-}
-
-async function waitForServerSpans(n: number): Promise<SpanRecord[]> {
-  const deadline = Date.now() + 5000;
-  while (serverSpans().length < n) {
-    if (Date.now() > deadline) throw new Error(`expected ${n} server spans, have ${serverSpans().length}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return serverSpans();
-}
-
 describe('pg under an Express request', () => {
   it('has the instrumentations it needs', () => {
     expect(hooks.instrumentations).toEqual(expect.arrayContaining(['http', 'express', 'pg']));
@@ -70,8 +58,8 @@ describe('pg under an Express request', () => {
   it("the query span is a child of the request's server span", async () => {
     const res = await fetch(`${base}/users/7`);
     expect(await res.json()).toEqual([{ name: 'user7' }]);
-    const [srv] = await waitForServerSpans(1);
-    const [db] = await waitForPgSpans(agent, 1);
+    const [srv] = await waitForServerSpans(agent, 1);
+    const [db] = await waitForSpansOf(agent, 'pg', 1);
     expect(srv!.name).toBe('GET /users/:id');
     expect(db!.name).toBe(`SELECT ${TABLE}`);
     expect(db!.traceId).toBe(srv!.traceId);
@@ -81,8 +69,8 @@ describe('pg under an Express request', () => {
   it('callback style: both nested queries are children of the server span', async () => {
     const res = await fetch(`${base}/cb/9`);
     expect(await res.json()).toEqual([{ name: 'user9' }]);
-    const [srv] = await waitForServerSpans(1);
-    const spans = await waitForPgSpans(agent, 2);
+    const [srv] = await waitForServerSpans(agent, 1);
+    const spans = await waitForSpansOf(agent, 'pg', 2);
     expect(spans.map((s) => s.parentSpanId)).toEqual([srv!.spanId, srv!.spanId]);
   });
 
@@ -90,10 +78,10 @@ describe('pg under an Express request', () => {
     const ids = Array.from({ length: 50 }, (_, i) => i + 1);
     const bodies = await Promise.all(ids.map((id) => fetch(`${base}/${id % 2 === 0 ? 'users' : 'cb'}/${id}`).then((r) => r.json())));
     expect(bodies).toEqual(ids.map((id) => [{ name: `user${id}` }]));
-    const servers = await waitForServerSpans(50);
+    const servers = await waitForServerSpans(agent, 50);
     // /users makes one query, /cb two; the pool opening connections adds pg.connect spans,
     // children of the request that needed the connection.
-    const all = await waitForPgSpans(agent, 75);
+    const all = await waitForSpansOf(agent, 'pg', 75);
     const dbs = all.filter((s) => s.name !== 'pg.connect');
     expect(dbs).toHaveLength(75);
     for (const c of all.filter((s) => s.name === 'pg.connect')) expect(servers.map((s) => s.spanId)).toContain(c.parentSpanId);
@@ -138,7 +126,7 @@ describe('pg pool without a framework', () => {
         }),
       ),
     );
-    const dbs = (await waitForPgSpans(agent, 4 * N)).filter((s) => s.name !== 'pg.connect');
+    const dbs = (await waitForSpansOf(agent, 'pg', 4 * N)).filter((s) => s.name !== 'pg.connect');
     expect(dbs).toHaveLength(4 * N);
     const counts = new Map<string, number>();
     for (const db of dbs) counts.set(db.parentSpanId ?? 'none', (counts.get(db.parentSpanId ?? 'none') ?? 0) + 1);

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { nodeRequire } from '../setup';
 import { PG_CONFIG, setupPg } from './helpers';
+import { nodeRequire } from '../../helpers/tracing';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=pg: pg must behave exactly as with no agent.
 const { agent, hooks, pg } = setupPg({ disabled: ['pg'] });

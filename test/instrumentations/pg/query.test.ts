@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { PG_CONFIG, pgSpans, setupPg, waitForPgSpans } from './helpers';
+import { spansOf, waitForSpansOf } from '../../helpers/spans';
+import { PG_CONFIG, setupPg } from './helpers';
 
 const { agent, pg } = setupPg({ enabled: ['pg'] });
 const TABLE = 'waymark_pg_query';
@@ -37,7 +38,7 @@ describe('pg Client#query', () => {
   it('promise form: one CLIENT span named from operation and table, sanitized text', async () => {
     const res = await client.query(`SELECT name FROM ${TABLE} WHERE id = 2 AND name <> 'x'`);
     expect(res.rows).toEqual([{ name: 'bob' }]);
-    const [span, ...rest] = pgSpans(agent);
+    const [span, ...rest] = spansOf(agent, 'pg');
     expect(rest).toHaveLength(0);
     expect(span!.name).toBe(`SELECT ${TABLE}`);
     expect(span!.kind).toBe(SpanKind.CLIENT);
@@ -56,7 +57,7 @@ describe('pg Client#query', () => {
       const ret = client.query(`SELECT id FROM ${TABLE} WHERE id IN (1, 2, 3) ORDER BY id`, (...args: unknown[]) => {
         calls.push(args);
         // The span ends before the application's callback runs.
-        expect(pgSpans(agent)).toHaveLength(1);
+        expect(spansOf(agent, 'pg')).toHaveLength(1);
         resolve();
       });
       expect(ret).toBeUndefined();
@@ -65,7 +66,7 @@ describe('pg Client#query', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]![0]).toBeNull();
     expect((calls[0]![1] as { rows: unknown[] }).rows).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
-    const [span] = pgSpans(agent);
+    const [span] = spansOf(agent, 'pg');
     expect(span!.attributes['db.query.text']).toBe(`SELECT id FROM ${TABLE} WHERE id IN (?) ORDER BY id`);
   });
 
@@ -80,7 +81,7 @@ describe('pg Client#query', () => {
     await new Promise<void>((resolve, reject) =>
       client.query(`SELECT 1 AS one`, (err: Error | null, res: { rows: unknown[] }) => (err ? reject(err) : (expect(res.rows).toEqual([{ one: 1 }]), resolve()))),
     );
-    const spans = pgSpans(agent);
+    const spans = spansOf(agent, 'pg');
     expect(spans.map((s) => s.name)).toEqual(['SELECT', 'SELECT']);
     expect(spans[0]!.attributes['db.query.text']).toBe('SELECT $1::int + ? AS n');
   });
@@ -99,7 +100,7 @@ describe('pg Client#query', () => {
     const again = new Promise<void>((res, rej) => ((resolveFn = res), (rejectFn = rej)));
     expect(client.query(config, undefined, undefined)).toBeUndefined();
     await again;
-    const spans = pgSpans(agent);
+    const spans = spansOf(agent, 'pg');
     expect(spans.map((s) => s.name)).toEqual([`UPDATE ${TABLE}`, `UPDATE ${TABLE}`]);
     expect(spans[0]!.attributes['db.operation.name']).toBe('UPDATE');
   });
@@ -108,7 +109,7 @@ describe('pg Client#query', () => {
     const q = { name: 'waymark-by-id', text: `SELECT name FROM ${TABLE} WHERE id = $1`, values: [3] };
     expect((await client.query(q)).rows).toEqual([{ name: 'cy' }]);
     expect((await client.query({ ...q, values: [1] })).rows).toEqual([{ name: 'ada' }]);
-    const spans = pgSpans(agent);
+    const spans = spansOf(agent, 'pg');
     expect(spans).toHaveLength(2);
     for (const s of spans) {
       expect(s.name).toBe(`SELECT ${TABLE}`);
@@ -128,7 +129,7 @@ describe('pg Client#query', () => {
     expect(client.query(query)).toBe(query);
     await ended;
     expect(rows).toEqual([{ id: 1 }]);
-    const [span, ...rest] = await waitForPgSpans(agent, 1);
+    const [span, ...rest] = await waitForSpansOf(agent, 'pg', 1);
     expect(rest).toHaveLength(0);
     expect(span!.name).toBe(`SELECT ${TABLE}`);
     expect(span!.attributes['db.query.text']).toBe(`SELECT id FROM ${TABLE} WHERE name = ?`);
@@ -139,7 +140,7 @@ describe('pg Client#query', () => {
     const query = new pg.Query(`SELECT count(*)::int AS n FROM ${TABLE}`);
     const res = await new Promise<{ rows: unknown[] }>((resolve, reject) => client.query(query, (err: Error | null, r: { rows: unknown[] }) => (err ? reject(err) : resolve(r))));
     expect(res.rows).toEqual([{ n: 3 }]);
-    expect(pgSpans(agent).map((s) => s.name)).toEqual([`SELECT ${TABLE}`]);
+    expect(spansOf(agent, 'pg').map((s) => s.name)).toEqual([`SELECT ${TABLE}`]);
   });
 
   it('submittable that fails: the error event reaches the listener, the span records it', async () => {
@@ -149,7 +150,7 @@ describe('pg Client#query', () => {
       client.query(query);
     });
     expect(err.code).toBe('42703');
-    const [span] = await waitForPgSpans(agent, 1);
+    const [span] = await waitForSpansOf(agent, 'pg', 1);
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('42703');
     expect(span!.attributes['db.response.status_code']).toBe('42703');
@@ -159,7 +160,7 @@ describe('pg Client#query', () => {
     const err = await client.query('SELEC 1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(pg.DatabaseError);
     expect((err as { code: string }).code).toBe('42601');
-    const [span] = pgSpans(agent);
+    const [span] = spansOf(agent, 'pg');
     expect(span!.name).toBe('postgresql');
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('42601');
@@ -178,19 +179,19 @@ describe('pg Client#query', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(calls).toBe(1);
     expect((err as Error & { code: string }).code).toBe('42601');
-    expect(pgSpans(agent)[0]!.attributes['error.type']).toBe('42601');
+    expect(spansOf(agent, 'pg')[0]!.attributes['error.type']).toBe('42601');
   });
 
   it('a synchronous throw from the driver is rethrown and recorded', () => {
     expect(() => client.query('SELECT 1', [], 'not a function')).toThrow(TypeError);
-    const [span] = pgSpans(agent);
+    const [span] = spansOf(agent, 'pg');
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('TypeError');
   });
 
   it('null config throws the driver error without a span', () => {
     expect(() => client.query(null)).toThrow('Client was passed a null or undefined query');
-    expect(pgSpans(agent)).toHaveLength(0);
+    expect(spansOf(agent, 'pg')).toHaveLength(0);
   });
 
   it('connection refused (port 1): connect rejects with ECONNREFUSED, recorded on a pg.connect span', async () => {
@@ -199,7 +200,7 @@ describe('pg Client#query', () => {
     const connectErr = await context.with(trace.setSpan(context.active(), parent), () => dead.connect().catch((e: unknown) => e));
     parent.end();
     expect((connectErr as { code: string }).code).toBe('ECONNREFUSED');
-    const [span, ...rest] = pgSpans(agent);
+    const [span, ...rest] = spansOf(agent, 'pg');
     expect(rest).toHaveLength(0);
     expect(span!.name).toBe('pg.connect');
     expect(span!.kind).toBe(SpanKind.CLIENT);
@@ -209,7 +210,7 @@ describe('pg Client#query', () => {
     // A query on the dead client fails; its span says so.
     const err = await dead.query('SELECT 1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
-    const spans = pgSpans(agent);
+    const spans = spansOf(agent, 'pg');
     expect(spans[1]!.name).toBe('SELECT');
     expect(spans[1]!.status.code).toBe(SpanStatusCode.ERROR);
   });
@@ -225,7 +226,7 @@ describe('pg Client#query', () => {
     );
     await other.end();
     expect(calls).toBe(1);
-    expect(pgSpans(agent)).toHaveLength(0);
+    expect(spansOf(agent, 'pg')).toHaveLength(0);
   });
 });
 
@@ -237,7 +238,7 @@ describe('pg Pool#query', () => {
     const res = await pool.query(`SELECT name FROM ${TABLE} WHERE id = $1`, [2]);
     expect(res.rows).toEqual([{ name: 'bob' }]);
     await new Promise<void>((resolve, reject) => pool.query(`DELETE FROM ${TABLE} WHERE id = 99`, (err: Error | null) => (err ? reject(err) : resolve())));
-    expect(pgSpans(agent).map((s) => s.name)).toEqual([`SELECT ${TABLE}`, `DELETE ${TABLE}`]);
+    expect(spansOf(agent, 'pg').map((s) => s.name)).toEqual([`SELECT ${TABLE}`, `DELETE ${TABLE}`]);
   });
 
   it('connection refused through a pool: the caller gets ECONNREFUSED, the pg.connect span is its child', async () => {
@@ -250,7 +251,7 @@ describe('pg Pool#query', () => {
     await dead.end();
     expect((err as { code: string }).code).toBe('ECONNREFUSED');
     const handler = agent.finishedSpans().find((s) => s.name === 'handler')!;
-    const [span, ...rest] = pgSpans(agent);
+    const [span, ...rest] = spansOf(agent, 'pg');
     expect(rest).toHaveLength(0);
     expect(span!.name).toBe('pg.connect');
     expect(span!.parentSpanId).toBe(handler.spanId);

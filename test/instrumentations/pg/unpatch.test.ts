@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { nodeRequire } from '../setup';
-import { PG_CONFIG, pgSpans, setupPg } from './helpers';
+import { spansOf } from '../../helpers/spans';
+import { PG_CONFIG, setupPg } from './helpers';
+import { nodeRequire } from '../../helpers/tracing';
 
 const { agent, hooks, pg } = setupPg({ enabled: ['pg'] });
 
@@ -19,6 +20,6 @@ describe('pg unpatch', () => {
     await client.connect();
     expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     await client.end();
-    expect(pgSpans(agent)).toHaveLength(0);
+    expect(spansOf(agent, 'pg')).toHaveLength(0);
   });
 });

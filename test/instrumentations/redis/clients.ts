@@ -1,4 +1,5 @@
-import { nodeRequire } from './driver-harness';
+import { testedPackages } from '../../helpers/registry';
+import { nodeRequire } from '../../helpers/tracing';
 
 /** The node-redis surface the tests use, common to 4.x and 6.x. */
 export interface NodeRedis {
@@ -34,12 +35,9 @@ export interface NodeRedisMulti {
 
 type CreateClient = (options?: object) => NodeRedis;
 
-/** Both claimed majors: node-redis 4.x (npm alias `redis4`, @redis/client 1.x) and 6.x. */
+/** The majors the registry entry is tested with (node-redis 4.x as `redis4` on @redis/client 1.x, and 6.x), by installed name. */
 export function nodeRedisMajors(): Array<[string, CreateClient]> {
-  return [
-    ['redis4', (nodeRequire('redis4') as { createClient: CreateClient }).createClient],
-    ['redis', (nodeRequire('redis') as { createClient: CreateClient }).createClient],
-  ];
+  return testedPackages('redis').map(({ id }) => [id, (nodeRequire(id) as { createClient: CreateClient }).createClient]);
 }
 
 /** Closes a client on either major. */

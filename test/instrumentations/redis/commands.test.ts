@@ -2,10 +2,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, spansOf, startDriverTracing, uniquePrefix } from './driver-harness';
 import { closeClient, nodeRedisMajors, type NodeRedis } from './clients';
+import { inParent, spansOf } from '../../helpers/spans';
+import { startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
-const { agent } = startDriverTracing();
+const { agent } = startTracing();
 const MAJORS = nodeRedisMajors();
 const clients: Array<[NodeRedis, string]> = [];
 afterAll(async () => {

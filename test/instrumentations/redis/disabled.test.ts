@@ -1,10 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, startDriverTracing, uniquePrefix } from './driver-harness';
 import { closeClient, nodeRedisMajors, type NodeRedis } from './clients';
+import { inParent } from '../../helpers/spans';
+import { startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=redis: the library must run exactly as unpatched.
-const { agent, hooks } = startDriverTracing({ disabled: ['redis'] });
+const { agent, hooks } = startTracing({ disabled: ['redis'] });
 const opened: NodeRedis[] = [];
 afterAll(async () => {
   for (const c of opened) await closeClient(c);

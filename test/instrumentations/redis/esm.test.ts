@@ -1,7 +1,9 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { assertBuilt, FIXTURES, runNode, uniquePrefix } from './driver-harness';
+import { assertBuilt, FIXTURES } from '../../helpers/paths';
+import { runNode } from '../../helpers/run-node';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // ESM apps under `node --import ./register.mjs`: `import Redis from 'ioredis'` and
 // `import { createClient } from 'redis'` (6.x) make the same commands and batches.
@@ -23,14 +25,13 @@ describe.each(CLIENTS)('$instrumentation under --import ./register.mjs', ({ inst
   function run(extra: Record<string, string> = {}) {
     const prefix = uniquePrefix(`${instrumentation}-esm`);
     const env = {
-      PATH: process.env.PATH ?? '',
       OTEL_SERVICE_NAME: `esm-${instrumentation}`,
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '50',
       WM_PREFIX: prefix,
       ...extra,
     };
-    return { prefix, result: runNode(['--import', './register.mjs', join(FIXTURES, fixture)], env) };
+    return { prefix, result: runNode(['--import', './register.mjs', join(FIXTURES, fixture)], { env }) };
   }
 
   it('traces commands, the pipeline and the MULTI as children of the app span', async () => {

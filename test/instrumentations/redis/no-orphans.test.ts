@@ -1,10 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inParent, sleep, spansOf, startDriverTracing, uniquePrefix } from './driver-harness';
 import { closeClient, nodeRedisMajors, type NodeRedis } from './clients';
+import { inParent, spansOf } from '../../helpers/spans';
+import { startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // Connection traffic (HELLO, AUTH, SELECT, CLIENT SETNAME/SETINFO, keep-alive pings,
 // reconnects) must never produce spans, even when the client connects inside a span.
-const { agent } = startDriverTracing();
+const { agent } = startTracing();
 const opened: NodeRedis[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

@@ -2,12 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type IoRedis from 'ioredis';
 import type * as Amqp from 'amqplib';
 import { isWrapped } from '../../../src/instrument';
-import { inParent, nodeRequire, startDriverTracing, uniquePrefix } from './driver-harness';
 import { closeClient, nodeRedisMajors, type NodeRedis } from './clients';
+import { inParent } from '../../helpers/spans';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
+import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // Uninstalling the hooks restores every method we wrapped (ioredis, node-redis, amqplib);
 // executors node-redis 4 attached while patched turn into pass-throughs.
-const { agent, hooks } = startDriverTracing();
+const { agent, hooks } = startTracing();
 const Redis = nodeRequire('ioredis') as typeof IoRedis & { Pipeline: { prototype: Record<string, unknown> } };
 const amqp = nodeRequire('amqplib') as typeof Amqp;
 const nodeClients: NodeRedis[] = nodeRedisMajors().map(([, create]) => create({ socket: { host: '127.0.0.1', port: 6379 } }));

@@ -46,10 +46,12 @@ afterEach(() => receiver.close());
 describe.each(DRIVERS)('$name under --import ./register.mjs (ESM app)', (driver) => {
   const run = (env: Record<string, string>) =>
     runNode(['--import', './register.mjs', `test/fixtures/${driver.name}-esm.mjs`], {
-      OTEL_SERVICE_NAME: `${driver.name}-esm`,
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      ...env,
+      env: {
+        OTEL_SERVICE_NAME: `${driver.name}-esm`,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        ...env,
+      },
     });
   const expectedResults = { a: [{ n: 2, s: 'secret' }], b: [{ answer: 42 }], err: driver.errorType };
   const scope = `waymark/${driver.name}`;

@@ -195,7 +195,7 @@ describe('HttpSender', () => {
       const { HttpSender } = require('./build/src/export/http-sender.js');
       const s = new HttpSender({ url: process.env.RECEIVER, headers: {}, contentType: 'text/plain', compression: 'none', timeoutMs: 3000 });
       s.send('a').then(() => s.send('b')).then((r) => console.log(JSON.stringify({ ok: r.ok, sentAt: Date.now() })));`;
-    const { code, stdout } = await runNode(['-e', script], { RECEIVER: receiver.url });
+    const { code, stdout } = await runNode(['-e', script], { env: { RECEIVER: receiver.url } });
     const exitedAt = Date.now();
     expect(code).toBe(0);
     const { ok, sentAt } = JSON.parse(stdout) as { ok: boolean; sentAt: number };

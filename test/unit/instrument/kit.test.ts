@@ -5,7 +5,7 @@ import { InstrumentationKit } from '../../../src/instrument/kit';
 import { errorType, recordError, startSpan } from '../../../src/instrument';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_ROUTE } from '../../../src/instrument/semconv';
 import { attachServerSpan, getServerSpan, recordServerError, setServerRoute, type ServerSpanHolder } from '../../../src/instrument/server-span';
-import { startSdk } from '../../instrumentations/setup';
+import { startSdk } from '../../helpers/tracing';
 
 const agent = startSdk();
 const lines: string[] = [];
