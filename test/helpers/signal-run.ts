@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { ROOT } from './paths';
+import { spawnNode, type NodeRun } from './run-node';
 
-export const ROOT = path.resolve(__dirname, '../..');
 export const REGISTER_CJS = path.join(ROOT, 'register.js');
 export const REGISTER_ESM = path.join(ROOT, 'register.mjs');
 
 /** How a spawned process ended. */
-export interface Ending {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
+export interface Ending extends NodeRun {
   /** Milliseconds from the signal (or from the start, without one) to the exit. */
   ms: number;
   /** True when the process outlived `killAfterMs` and had to be killed with SIGKILL. */
@@ -28,43 +24,31 @@ export interface RunOptions {
 }
 
 /** Runs `node [nodeArgs] script`, optionally signals it once ready, and reports how it ended. */
-export function runToEnd(script: string, opts: RunOptions = {}): Promise<Ending> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.resolve(ROOT, script)], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let from = Date.now();
-    let killed = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const armKill = (): void => {
-      clearTimeout(killTimer);
-      killTimer = setTimeout(() => {
-        killed = true;
-        child.kill('SIGKILL');
-      }, opts.killAfterMs ?? 10_000);
-    };
-    armKill();
-    let signalled = false;
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-      if (opts.signal !== undefined && !signalled && stdout.includes('ready')) {
-        signalled = true;
+export async function runToEnd(script: string, opts: RunOptions = {}): Promise<Ending> {
+  const app = spawnNode([...(opts.nodeArgs ?? []), path.resolve(ROOT, script)], { env: opts.env });
+  let from = Date.now();
+  let killed = false;
+  const armKill = (): NodeJS.Timeout =>
+    setTimeout(() => {
+      killed = true;
+      app.child.kill('SIGKILL');
+    }, opts.killAfterMs ?? 10_000);
+  let killTimer = armKill();
+  const signal = opts.signal;
+  if (signal !== undefined) {
+    app.waitForOutput(/ready/).then(
+      () => {
         from = Date.now();
-        armKill();
-        child.kill(opts.signal);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(killTimer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - from, killed });
-    });
-  });
+        clearTimeout(killTimer);
+        killTimer = armKill();
+        app.child.kill(signal);
+      },
+      () => {}, // ended before "ready": the ending below says how
+    );
+  }
+  const run = await app.exited;
+  clearTimeout(killTimer);
+  return { ...run, ms: Date.now() - from, killed };
 }
 
 /** The exit status a POSIX shell reports: the code, or 128 + the signal's number. */
