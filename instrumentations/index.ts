@@ -73,6 +73,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     // Wraps Application#callback (koa's main file; `import` reaches it through dist/koa.mjs).
     name: 'koa',
     targets: [{ module: 'koa', versions: '>=2.0.0 <4' }],
+    testedWith: ['koa2', 'koa'],
     load: () => (require('./koa') as { instrumentation: Instrumentation }).instrumentation,
   },
   {

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViewSpan } from '../../src/view/view-span';
 import { launchChromium, openPage, screenshot } from '../helpers/browser';
+import { ROOT } from '../helpers/paths';
+import { spawnNode, type NodeProcess } from '../helpers/run-node';
 
 /*
  * `npm run demo`'s four traces in the web UI, in Chromium: the tutorial's search (service
@@ -12,30 +13,20 @@ import { launchChromium, openPage, screenshot } from '../helpers/browser';
  * Screenshots go to .screenshots/.
  */
 
-const ROOT = path.resolve(__dirname, '../..');
 const RUN = path.join(ROOT, 'examples/microservices/run.js');
 
-let demo: ChildProcess;
-let out = '';
+let demo: NodeProcess;
 let ui: string;
 let browser: Browser;
 let page: Page;
 let errors: string[];
 
-function startDemo(): Promise<string> {
+async function startDemo(): Promise<string> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && k !== 'DATABASE_URL') env[k] = v;
   env.REDIS_URL = 'redis://127.0.0.1:1';
-  demo = spawn(process.execPath, [RUN, '--keep-running', '--ui-port', '0', '--no-color'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  demo.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    demo.on('exit', (code) => reject(new Error(`the demo exited (${code}) before serving:\n${out}`)));
-    demo.stdout!.on('data', (d) => {
-      out += d;
-      const url = /web UI {4}(http:\/\/127\.0\.0\.1:\d+)\n/.exec(out)?.[1];
-      if (url && out.includes('Ctrl-C to stop.')) resolve(url);
-    });
-  });
+  demo = spawnNode([RUN, '--keep-running', '--ui-port', '0', '--no-color'], { env });
+  return (await demo.waitForOutput(/web UI {4}(http:\/\/127\.0\.0\.1:\d+)\n[^]*Ctrl-C to stop\./))[1]!;
 }
 
 async function apiGet<T>(p: string): Promise<T> {
@@ -50,10 +41,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (demo && demo.exitCode === null) {
-    const exited = new Promise((r) => demo.once('exit', r));
-    demo.kill('SIGINT');
-    await exited;
+  if (demo && demo.child.exitCode === null) {
+    demo.child.kill('SIGINT');
+    await demo.exited;
   }
 }, 30_000);
 

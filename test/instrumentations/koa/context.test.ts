@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { KOA_MATRIX, serve, serverSpanFor, setupKoa, traceOf, type Any } from './helpers';
+import { serverSpanFor, traceOf } from '../../helpers/spans';
+import { KOA_MATRIX, serve, setupKoa, type Any } from './helpers';
 
 const { agent, load } = setupKoa();
 const tracer = trace.getTracer('manual');

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWrapped } from '../../../src/instrument/wrap';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
-import { FIXTURES, ROOT, runFixture } from '../express/spawn-fixture';
-import { KOA_VERSIONS_UNDER_TEST, serve, serverSpanFor, setupKoa } from './helpers';
+import { FIXTURES, ROOT } from '../../helpers/paths';
+import { runFixture } from '../../helpers/run-node';
+import { serverSpanFor } from '../../helpers/spans';
+import { KOA_VERSIONS_UNDER_TEST, serve, setupKoa } from './helpers';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=koa: Koa must behave exactly as without the agent.
 const { agent, hooks, load } = setupKoa({ disabled: ['koa'] });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { SpanRecord } from '../../../src/export/span-record';
-import { KOA_VERSIONS_UNDER_TEST, serve, serverSpanFor, setupKoa, type Any } from './helpers';
+import { serverSpanFor } from '../../helpers/spans';
+import { KOA_VERSIONS_UNDER_TEST, serve, setupKoa, type Any } from './helpers';
 
 const { agent, load } = setupKoa();
 

@@ -1,18 +1,13 @@
 import type { Server } from 'node:http';
 import type { TestAgent } from '../../helpers/agent-harness';
-import { installHooks, type HookConfig, type HooksHandle } from '../../../src/hooks';
-import type { InstrumentationEntry } from '../../../src/instrument/types';
-import { instrumentation as koaInstrumentation } from '../../../instrumentations/koa';
-import { nodeRequire, startSdk, testEntries } from '../setup';
+import type { HookConfig, HooksHandle } from '../../../src/hooks';
+import { testedPackages } from '../../helpers/registry';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
-export { serverSpanFor, traceOf } from '../../helpers/agent-harness';
 export { nodeRequire };
 
-/** Both majors of Koa, by the name they are installed under (`koa2` is an npm alias). */
-export const KOA_VERSIONS_UNDER_TEST = [
-  { koa: 'koa2', major: 2 },
-  { koa: 'koa', major: 3 },
-] as const;
+/** The majors the registry entry is tested with, by the name each is installed under (`koa2` is an npm alias). */
+export const KOA_VERSIONS_UNDER_TEST = testedPackages('koa').map(({ id, major }) => ({ koa: id, major }));
 
 /** The routers: @koa/router's newest and oldest tested major (`koa-router-v12` is an alias), and koa-router. */
 export const ROUTERS_UNDER_TEST = ['@koa/router', 'koa-router-v12', 'koa-router'] as const;
@@ -20,19 +15,9 @@ export const ROUTERS_UNDER_TEST = ['@koa/router', 'koa-router-v12', 'koa-router'
 /** Every Koa major with every router. */
 export const KOA_MATRIX = KOA_VERSIONS_UNDER_TEST.flatMap((k) => ROUTERS_UNDER_TEST.map((router) => ({ ...k, router })));
 
-/** The registry with the koa entry served from the import above and its target under the alias too. */
-export function koaEntries(): InstrumentationEntry[] {
-  return testEntries().map((e) =>
-    e.name === 'koa'
-      ? { ...e, targets: [...e.targets, ...e.targets.map((t) => ({ ...t, module: 'koa2' }))], load: () => koaInstrumentation }
-      : e,
-  );
-}
-
 /** Starts the SDK (in-memory spans) and the hooks; Koa and routers load through `require`. */
 export function setupKoa(config: HookConfig = {}): { agent: TestAgent; hooks: HooksHandle; load(id: string): Any } {
-  const agent = startSdk();
-  const hooks = installHooks(config, koaEntries());
+  const { agent, hooks } = startTracing(config);
   return { agent, hooks, load: (id) => loadExport(id) };
 }
 

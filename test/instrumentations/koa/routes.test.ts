@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { KOA_MATRIX, serve, serverSpanFor, setupKoa, type Any } from './helpers';
+import { serverSpanFor } from '../../helpers/spans';
+import { KOA_MATRIX, serve, setupKoa, type Any } from './helpers';
 
 const { agent, load } = setupKoa();
 

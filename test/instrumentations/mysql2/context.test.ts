@@ -11,7 +11,8 @@ const { agent, hooks, mysql, mysqlPromise } = setupMysql2({ enabled: ['http', 'e
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const express = nodeRequire('express') as any;
 const tracer = trace.getTracer('test');
-const TABLE = 'waymark_mysql2_context';
+// Per process: other checkouts run the same tests against the same server.
+const TABLE = `waymark_mysql2_context_${process.pid}`;
 
 // Small pools shared by every request, so queries wait for connections other requests release.
 const promisePool = mysqlPromise.createPool({ ...MYSQL_CONFIG, connectionLimit: 3 });

@@ -5,7 +5,8 @@ import { spansOf, waitForSpansOf } from '../../helpers/spans';
 import { MYSQL_CONFIG, callback, setupMysql2 } from './helpers';
 
 const { agent, mysql, mysqlPromise } = setupMysql2({ enabled: ['mysql2'] });
-const TABLE = 'waymark_mysql2_query';
+// Per process: other checkouts run the same tests against the same server.
+const TABLE = `waymark_mysql2_query_${process.pid}`;
 const tracer = trace.getTracer('test');
 
 const conn = mysql.createConnection(MYSQL_CONFIG);

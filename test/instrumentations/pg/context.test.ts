@@ -12,7 +12,8 @@ const { agent, hooks, pg } = setupPg({ enabled: ['http', 'express', 'pg'] });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const express = nodeRequire('express') as any;
 const tracer = trace.getTracer('test');
-const TABLE = 'waymark_pg_context';
+// Per process: other checkouts run the same tests against the same server.
+const TABLE = `waymark_pg_context_${process.pid}`;
 
 // A small pool shared by every request, so queries wait for connections other requests release.
 const pool = new pg.Pool({ ...PG_CONFIG, max: 3 });

@@ -5,7 +5,8 @@ import { spansOf, waitForSpansOf } from '../../helpers/spans';
 import { PG_CONFIG, setupPg } from './helpers';
 
 const { agent, pg } = setupPg({ enabled: ['pg'] });
-const TABLE = 'waymark_pg_query';
+// Per process: other checkouts run the same tests against the same server.
+const TABLE = `waymark_pg_query_${process.pid}`;
 const tracer = trace.getTracer('test');
 
 const client = new pg.Client(PG_CONFIG);

@@ -4,11 +4,11 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTATIONS } from '../../../instrumentations';
+import { ROOT } from '../../helpers/paths';
 
 // The kit (src/instrument, through its index) is the only door from an instrumentation into
 // the agent: everything else an instrumentation imports is its own folder, a Node builtin,
 // or the types of the library it instruments. The registry may also load its folders.
-const ROOT = path.resolve(__dirname, '../../..');
 const INSTRUMENTATIONS_DIR = path.join(ROOT, 'instrumentations');
 const KIT_INDEX = path.join(ROOT, 'src/instrument');
 const BUILTINS = new Set(builtinModules);

@@ -11,7 +11,7 @@ import {
   type AnyFunction,
   type CallOutcome,
 } from '../../../src/instrument';
-import { startSdk } from '../../instrumentations/setup';
+import { startSdk } from '../../helpers/tracing';
 
 const agent = startSdk();
 const kit = new InstrumentationKit('trace-call');
