@@ -80,6 +80,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     // lib/request.js: the Request class routes and sets responses (ESM apps reach it too).
     name: 'hapi',
     targets: [{ module: '@hapi/hapi', versions: '>=21.0.0 <22', file: 'lib/request.js' }],
+    testedWith: ['hapi21-0', '@hapi/hapi'],
     load: () => (require('./hapi') as { instrumentation: Instrumentation }).instrumentation,
   },
   {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { ROOT } from './paths';
+
+export { ROOT };
 import { spawnNode, type NodeRun } from './run-node';
 
 export const REGISTER_CJS = path.join(ROOT, 'register.js');

@@ -17,7 +17,7 @@ const APP = [
 
 describe('numeric settings out of bounds, in a spawned app', () => {
   it('timers above 2^31-1 ms and absurd counts: one line each, defaults used, no timer overflow', async () => {
-    const run = await runNode(APP, {
+    const run = await runNode(APP, { env: {
       OTEL_TRACES_EXPORTER: 'console',
       OTEL_BSP_SCHEDULE_DELAY: '2147483648',
       OTEL_BSP_EXPORT_TIMEOUT: '99999999999',
@@ -25,7 +25,7 @@ describe('numeric settings out of bounds, in a spawned app', () => {
       WAYMARK_SHUTDOWN_TIMEOUT: '1e9',
       OTEL_BSP_MAX_QUEUE_SIZE: '99999999999999',
       OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '-1',
-    });
+    } });
     expect(run.code).toBe(0);
     expect(run.stderr.split('\n').filter((l) => l.length > 0)).toEqual([
       '[waymark] warn: invalid OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT="-1"; using the default (128)',
@@ -41,7 +41,7 @@ describe('numeric settings out of bounds, in a spawned app', () => {
   });
 
   it('the largest timer value Node accepts is taken as is, silently', async () => {
-    const run = await runNode(APP, { OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '2147483647', OTEL_EXPORTER_OTLP_TIMEOUT: '2147483647' });
+    const run = await runNode(APP, { env: { OTEL_TRACES_EXPORTER: 'console', OTEL_BSP_SCHEDULE_DELAY: '2147483647', OTEL_EXPORTER_OTLP_TIMEOUT: '2147483647' } });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).not.toContain('app saw warning');

@@ -29,7 +29,7 @@ describe('an OTLP endpoint with userinfo, against a collector that demands auth'
   it('sends the Basic header, delivers the spans, and prints nothing', async () => {
     const url = new URL(receiver.url);
     const endpoint = `http://collector-user:${SECRET}@127.0.0.1:${url.port}`;
-    const run = await runNode(APP, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'creds' });
+    const run = await runNode(APP, { env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'creds' } });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const spans = await receiver.waitForSpans(2);
@@ -40,11 +40,11 @@ describe('an OTLP endpoint with userinfo, against a collector that demands auth'
   it('an explicit Authorization header in OTEL_EXPORTER_OTLP_HEADERS wins over the userinfo', async () => {
     const port = new URL(receiver.url).port;
     const before = receiver.requests.length;
-    const run = await runNode(APP, {
+    const run = await runNode(APP, { env: {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://someone:wrong%40pass@127.0.0.1:${port}`,
       OTEL_EXPORTER_OTLP_HEADERS: `Authorization=${encodeURIComponent(BASIC)}`,
       OTEL_SERVICE_NAME: 'creds-explicit',
-    });
+    } });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     await receiver.waitForRequests(before + 1);
@@ -54,11 +54,11 @@ describe('an OTLP endpoint with userinfo, against a collector that demands auth'
   it('a rejected export names the endpoint without its credentials', async () => {
     const port = new URL(receiver.url).port;
     // Wrong password: 401; the failure line shows the URL, masked.
-    const run = await runNode(APP, {
+    const run = await runNode(APP, { env: {
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://collector-user:${SECRET}-wrong@127.0.0.1:${port}`,
       OTEL_BSP_SCHEDULE_DELAY: '10',
       OTEL_SERVICE_NAME: 'creds-wrong',
-    });
+    } });
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain(SECRET);
     expect(run.stderr).not.toContain('collector-user');

@@ -39,7 +39,7 @@ const FETCH_APP = [
 
 describe('invalid settings, in a spawned app', () => {
   it('OTEL_NODE_ENABLED_INSTRUMENTATIONS=expres: one line listing the valid names, and every instrumentation stays on', async () => {
-    const run = await runNode(APP, { ...CONSOLE, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'expres' });
+    const run = await runNode(APP, { env: { ...CONSOLE, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'expres' } });
     expect(run.code).toBe(0);
     expect(stderrLines(run.stderr)).toEqual([
       `[waymark] warn: invalid OTEL_NODE_ENABLED_INSTRUMENTATIONS="expres": unknown instrumentation name; valid names: ${VALID}; ` +
@@ -50,7 +50,7 @@ describe('invalid settings, in a spawned app', () => {
   });
 
   it("OpenTelemetry's names are accepted: OTEL_NODE_ENABLED_INSTRUMENTATIONS=undici traces fetch only, silently", async () => {
-    const run = await runNode(FETCH_APP, { ...CONSOLE, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' });
+    const run = await runNode(FETCH_APP, { env: { ...CONSOLE, OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'undici' } });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     // The fetch client span; no server span (http is not enabled).
@@ -58,14 +58,14 @@ describe('invalid settings, in a spawned app', () => {
   });
 
   it('WAYMARK_EXPRESS_MIDDLEWARE_SPANS=yes: one line, and the default (no middleware spans)', async () => {
-    const run = await runNode(APP, { ...CONSOLE, WAYMARK_EXPRESS_MIDDLEWARE_SPANS: 'yes' });
+    const run = await runNode(APP, { env: { ...CONSOLE, WAYMARK_EXPRESS_MIDDLEWARE_SPANS: 'yes' } });
     expect(run.code).toBe(0);
     expect(stderrLines(run.stderr)).toEqual(['[waymark] warn: invalid WAYMARK_EXPRESS_MIDDLEWARE_SPANS="yes"; using the default (false)']);
     expect(spanNames(run.stdout).sort()).toEqual(['GET', 'GET /users/:id']);
   });
 
   it('WAYMARK_EXPRESS_MIDDLEWARE_SPANS=true (the positive control): middleware spans, no line', async () => {
-    const run = await runNode(APP, { ...CONSOLE, WAYMARK_EXPRESS_MIDDLEWARE_SPANS: 'true' });
+    const run = await runNode(APP, { env: { ...CONSOLE, WAYMARK_EXPRESS_MIDDLEWARE_SPANS: 'true' } });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(spanNames(run.stdout)).toContain('middleware - stamp');

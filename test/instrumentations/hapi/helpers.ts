@@ -1,10 +1,8 @@
 import type { TestAgent } from '../../helpers/agent-harness';
-import { installHooks, type HookConfig, type HooksHandle } from '../../../src/hooks';
-import type { InstrumentationEntry } from '../../../src/instrument/types';
-import { instrumentation as hapiInstrumentation } from '../../../instrumentations/hapi';
-import { nodeRequire, startSdk, testEntries } from '../setup';
+import type { HookConfig, HooksHandle } from '../../../src/hooks';
+import { nodeRequire, startTracing } from '../../helpers/tracing';
 
-export { serverSpanFor, traceOf } from '../../helpers/agent-harness';
+export { serverSpanFor, traceOf } from '../../helpers/spans';
 
 /** The oldest and newest Hapi 21, by the name they are installed under (`hapi21-0` is an npm alias). */
 export const HAPI_VERSIONS_UNDER_TEST = [
@@ -12,19 +10,9 @@ export const HAPI_VERSIONS_UNDER_TEST = [
   { hapi: '@hapi/hapi', version: '21.4' },
 ] as const;
 
-/** The registry with the hapi entry served from the import above and its target under the alias too. */
-export function hapiEntries(): InstrumentationEntry[] {
-  return testEntries().map((e) =>
-    e.name === 'hapi'
-      ? { ...e, targets: [...e.targets, ...e.targets.map((t) => ({ ...t, module: 'hapi21-0' }))], load: () => hapiInstrumentation }
-      : e,
-  );
-}
-
 /** Starts the SDK (in-memory spans) and the hooks; Hapi loads through `require`. */
 export function setupHapi(config: HookConfig = {}): { agent: TestAgent; hooks: HooksHandle; load(id: string): Any } {
-  const agent = startSdk();
-  const hooks = installHooks(config, hapiEntries());
+  const { agent, hooks } = startTracing(config);
   return { agent, hooks, load: (id) => nodeRequire(id) as Any };
 }
 

@@ -5,6 +5,7 @@ import { testedPackages } from '../../helpers/registry';
 import { nodeRequire, startTracing } from '../../helpers/tracing';
 
 export { nodeRequire };
+export { serverSpanFor, traceOf } from '../../helpers/spans';
 
 /** The majors the registry entry is tested with, by the name each is installed under (`koa2` is an npm alias). */
 export const KOA_VERSIONS_UNDER_TEST = testedPackages('koa').map(({ id, major }) => ({ koa: id, major }));
