@@ -1,4 +1,4 @@
-import type { Attributes, Context, Span, SpanKind, TimeInput, Tracer } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, trace, type Attributes, type Context, type Span, type SpanKind, type TimeInput, type Tracer } from '@opentelemetry/api';
 import { noopTracer, registeredTracer } from '../api-globals';
 import { diag, describeError } from '../diag';
 import { Tracer as SdkTracer } from '../sdk/tracer';
@@ -7,6 +7,12 @@ import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
 
 /** Scope name prefix of every tracer the kit hands out. */
 export const SCOPE_PREFIX = 'waymark/';
+
+/**
+ * What a span start that threw returns: records nothing, and as a parent it makes no child
+ * (its context is invalid). One shared object: ending or changing it does nothing.
+ */
+const BROKEN_START_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * The narrow handle an instrumentation gets: its tracer, the wrap helper and the
@@ -47,9 +53,17 @@ export class InstrumentationKit {
    * instead of copying (the tracer of another SDK gets it as a normal option).
    */
   startSpan(name: string, kind: SpanKind, attributes: Attributes | undefined, parent: Context, startTime?: TimeInput): Span {
-    const own = this.#own;
-    if (own !== undefined) return own.startSpanOwning(name, kind, attributes, parent, startTime);
-    return this.tracer.startSpan(name, { kind, attributes, startTime }, parent);
+    // Every instrumentation's span comes from here: a start that throws (a broken tracer,
+    // a recipe's bad attributes) disables this instrumentation with one line, and the
+    // caller carries on with a span that records nothing, so the host call still runs once.
+    try {
+      const own = this.#own;
+      if (own !== undefined) return own.startSpanOwning(name, kind, attributes, parent, startTime);
+      return this.tracer.startSpan(name, { kind, attributes, startTime }, parent);
+    } catch (err) {
+      this.fail(err, 'span start');
+      return BROKEN_START_SPAN;
+    }
   }
 
   /** `wrap` from wrap.ts (never throws, refuses double wraps). */

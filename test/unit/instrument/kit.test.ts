@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { setLogLevel, setLogSink } from '../../../src/diag';
 import { InstrumentationKit } from '../../../src/instrument/kit';
 import { errorType, recordError, startSpan } from '../../../src/instrument';
@@ -39,6 +39,32 @@ describe('kit.safe', () => {
     expect(lines[0]).toContain('broken');
     expect(lines[0]).toContain('nameOf');
     expect(lines[0]).toContain('bad recipe');
+  });
+
+  it('a span start that throws disables only its instrumentation and returns a span that records nothing', () => {
+    const broken = new InstrumentationKit('starts-broken');
+    const healthy = new InstrumentationKit('starts-fine');
+    const tracer = broken.tracer as unknown as Record<string, unknown>;
+    const fault = (): never => {
+      throw new Error('tracer broke');
+    };
+    tracer.startSpanOwning = fault;
+    tracer.startSpan = fault;
+    try {
+      const span = broken.startSpan('op', SpanKind.CLIENT, { a: 1 }, ROOT_CONTEXT);
+      expect(span.isRecording()).toBe(false);
+      expect(span.spanContext().traceId).toBe(INVALID_SPAN_CONTEXT.traceId);
+      span.setAttribute('b', 2).end();
+      expect(broken.startSpan('op', SpanKind.CLIENT, undefined, ROOT_CONTEXT).isRecording()).toBe(false);
+    } finally {
+      delete tracer.startSpanOwning;
+      delete tracer.startSpan;
+    }
+    expect(broken.active).toBe(false);
+    expect(healthy.active).toBe(true);
+    expect(lines).toEqual([expect.stringMatching(/instrumentation starts-broken disabled: span start threw: .*tracer broke/)]);
+    healthy.startSpan('fine', SpanKind.INTERNAL, undefined, ROOT_CONTEXT).end();
+    expect(agent.finishedSpans().map((s) => s.name)).toEqual(['fine']);
   });
 
   it('hands out the SDK tracer under the waymark/<name> scope', () => {
