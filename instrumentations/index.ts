@@ -64,8 +64,10 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   {
     // Subscribes to Fastify's `fastify.initialization` channel at start; patches nothing.
+    // The majors whose hooks API it knows; each instance's own `version` is checked.
     name: 'fastify',
     targets: [],
+    channelTargets: [{ module: 'fastify', versions: '>=4.0.0 <6' }],
     testedWith: ['fastify4', 'fastify'],
     load: () => (require('./fastify') as { instrumentation: Instrumentation }).instrumentation,
   },

@@ -1,9 +1,6 @@
 import { diag, majorOf, satisfiesRange, type InstrumentationKit } from '../../src/instrument';
 import { makeOnError, makeOnRequest, makeOnRoute } from './hooks';
 
-/** The Fastify majors whose hooks API this instrumentation knows. */
-export const FASTIFY_VERSIONS = '>=4.0.0 <6';
-
 /** The parts of a Fastify instance we use. */
 export interface FastifyLike {
   readonly version?: unknown;
@@ -21,8 +18,10 @@ const INSTRUMENTED = Symbol('waymark.fastify.instrumented');
  */
 export function instrumentInstance(kit: InstrumentationKit, app: FastifyLike): void {
   const version = app.version;
-  if (typeof version !== 'string' || !satisfiesRange(version, FASTIFY_VERSIONS)) {
-    diag.debug(`fastify: ${String(version)} is outside ${FASTIFY_VERSIONS}; left alone`);
+  // The supported majors are the registry entry's (channelTargets), handed over on the kit.
+  const range = kit.channelRange('fastify');
+  if (typeof version !== 'string' || range === undefined || !satisfiesRange(version, range)) {
+    diag.debug(`fastify: ${String(version)} is outside ${String(range)}; left alone`);
     return;
   }
   const marked = app as FastifyLike & { [INSTRUMENTED]?: true };

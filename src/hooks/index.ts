@@ -72,7 +72,7 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
   const selected = selectEntries(all, config);
   const states = selected.map<EntryState>((entry) => ({
     entry,
-    kit: new InstrumentationKit(entry.name, entry.version, config.settings),
+    kit: new InstrumentationKit(entry.name, entry.version, config.settings, entry.channelTargets),
     impl: undefined,
     reported: new Set(),
     patched: [],

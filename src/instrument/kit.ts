@@ -3,6 +3,7 @@ import { noopTracer, registeredTracer } from '../api-globals';
 import { diag, describeError } from '../diag';
 import { Tracer as SdkTracer } from '../sdk/tracer';
 import { DEFAULT_SETTINGS, type InstrumentationSettings } from './settings';
+import type { ModuleTarget } from './types';
 import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
 
 /** Scope name prefix of every tracer the kit hands out. */
@@ -25,14 +26,31 @@ export class InstrumentationKit {
   readonly version: string | undefined;
   /** The configuration instrumentations read (at patch time), from src/config.ts. */
   readonly settings: InstrumentationSettings;
+  /** The registry entry's `channelTargets`: libraries it reaches through a diagnostics channel. */
+  readonly channelTargets: readonly ModuleTarget[];
   #tracer: Tracer | undefined;
   /** The cached tracer when it is this agent's own (it can keep handed-over attributes). */
   #own: SdkTracer | undefined;
 
-  constructor(name: string, version?: string, settings: InstrumentationSettings = DEFAULT_SETTINGS) {
+  constructor(
+    name: string,
+    version?: string,
+    settings: InstrumentationSettings = DEFAULT_SETTINGS,
+    channelTargets: readonly ModuleTarget[] = [],
+  ) {
     this.name = name;
     this.version = version;
     this.settings = settings;
+    this.channelTargets = channelTargets;
+  }
+
+  /**
+   * The versions of `module` the registry entry declares in its `channelTargets` (ranges
+   * joined with `||`), or undefined when it declares none: such an instance is left alone.
+   */
+  channelRange(module: string): string | undefined {
+    const ranges = this.channelTargets.filter((t) => t.module === module).map((t) => t.versions);
+    return ranges.length === 0 ? undefined : ranges.join(' || ');
   }
 
   /** The tracer of this instrumentation; resolved from the global provider, cached once real. */

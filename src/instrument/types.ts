@@ -32,6 +32,12 @@ export interface InstrumentationEntry {
   readonly aliases?: readonly string[];
   /** Modules to hook; empty for instrumentations started at agent start. */
   readonly targets: readonly ModuleTarget[];
+  /**
+   * Libraries an entry without targets reaches through a diagnostics channel, with the
+   * versions it supports: nothing hooks them; `start` finds the range on its kit
+   * (`kit.channelRange(module)`) and checks each instance it is handed (`file` is unused).
+   */
+  readonly channelTargets?: readonly ModuleTarget[];
   /** Loads the instrumentation code (a `require` of its module). */
   readonly load: () => Instrumentation;
   /** Instrumentation scope version (defaults to the agent's). */

@@ -74,6 +74,17 @@ describe('kit.safe', () => {
     expect(span!.scope.name).toBe('waymark/thing');
     expect(span!.scope.version).toBe('1.2.3');
   });
+
+  it("hands a channel subscriber its entry's declared ranges, by module", () => {
+    const channelTargets = [
+      { module: 'lib', versions: '>=1.0.0 <2' },
+      { module: 'lib', versions: '>=4.0.0 <5' },
+    ];
+    const kit = new InstrumentationKit('thing', undefined, undefined, channelTargets);
+    expect(kit.channelRange('lib')).toBe('>=1.0.0 <2 || >=4.0.0 <5');
+    expect(kit.channelRange('other')).toBeUndefined();
+    expect(new InstrumentationKit('none').channelRange('lib')).toBeUndefined();
+  });
 });
 
 describe('errorType', () => {
