@@ -106,4 +106,26 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     testedWith: ['mysql2'],
     load: () => (require('./mysql2') as { instrumentation: Instrumentation }).instrumentation,
   },
+  {
+    // Log correlation: the trace mixin on every logger the pino() factory makes.
+    name: 'pino',
+    targets: [{ module: 'pino', versions: '>=5.14.0 <11' }],
+    load: () => (require('./pino') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'winston',
+    targets: [{ module: 'winston', versions: '>=3.0.0 <4', file: 'lib/winston/logger.js' }],
+    load: () => (require('./winston') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    name: 'bunyan',
+    targets: [{ module: 'bunyan', versions: '>=1.0.0 <3' }],
+    load: () => (require('./bunyan') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
+    // Opt-in by WAYMARK_CONSOLE_TRACE_CONTEXT; patches the global console at agent start.
+    name: 'console',
+    targets: [],
+    load: () => (require('./console') as { instrumentation: Instrumentation }).instrumentation,
+  },
 ];

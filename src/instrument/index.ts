@@ -73,3 +73,16 @@ export * from './semconv';
 // The agent's own output and clock.
 export { diag } from '../diag';
 export { now } from '../clock';
+
+// Log correlation: the active span's ids as OpenTelemetry's log fields.
+export {
+  activeSpanContext,
+  traceFieldsOf,
+  addTraceFields,
+  traceFlagsHex,
+  TRACE_ID_FIELD,
+  SPAN_ID_FIELD,
+  TRACE_FLAGS_FIELD,
+  type TraceFields,
+} from './trace-fields';
+export type { SpanContext } from '@opentelemetry/api';
