@@ -1,0 +1,78 @@
+import { Writable } from 'node:stream';
+import type * as Http from 'node:http';
+import { installHooks, type HooksHandle } from '../../src/hooks';
+import type { Instrumentation, InstrumentationEntry, ModuleTarget } from '../../src/instrument/types';
+import { instrumentation as pinoInstrumentation } from '../../instrumentations/pino';
+import { instrumentation as winstonInstrumentation } from '../../instrumentations/winston';
+import { instrumentation as bunyanInstrumentation } from '../../instrumentations/bunyan';
+import { instrumentation as consoleInstrumentation } from '../../instrumentations/console';
+import { nodeRequire, startSdk, testEntries } from '../instrumentations/setup';
+import type { TestAgent } from './agent-harness';
+
+const LOADED: Record<string, Instrumentation> = {
+  pino: pinoInstrumentation,
+  winston: winstonInstrumentation,
+  bunyan: bunyanInstrumentation,
+  console: consoleInstrumentation,
+};
+
+/** The log libraries' majors their tests run, by the name each is installed under. */
+export const TESTED: Record<'pino' | 'winston' | 'bunyan', ReadonlyArray<{ id: string; major: number }>> = {
+  pino: [
+    { id: 'pino5', major: 5 },
+    { id: 'pino', major: 10 },
+  ],
+  winston: [{ id: 'winston', major: 3 }],
+  bunyan: [
+    { id: 'bunyan1', major: 1 },
+    { id: 'bunyan', major: 2 },
+  ],
+};
+
+/**
+ * Starts the SDK and the hooks of `http` and the log instrumentation `name` (fetch stays
+ * out: tests send their own traceparent with it), its targets duplicated for the npm
+ * aliases its tests install. Returns the hooked `http` and a loader for the library.
+ */
+export function startLogTracing(name: keyof typeof LOADED): { agent: TestAgent; hooks: HooksHandle; http: typeof Http; load<T = any>(id: string): T } {
+  const agent = startSdk();
+  const aliases = (TESTED as Record<string, ReadonlyArray<{ id: string }>>)[name] ?? [];
+  const entries: InstrumentationEntry[] = testEntries().map((e) => {
+    if (e.name !== name) return e;
+    const extra: ModuleTarget[] = [];
+    for (const { id } of aliases) for (const t of e.targets) if (t.module === name && id !== name) extra.push({ ...t, module: id });
+    return { ...e, targets: [...e.targets, ...extra], load: () => LOADED[name]! };
+  });
+  const hooks = installHooks({ enabled: ['http', name] }, entries);
+  return { agent, hooks, http: nodeRequire('node:http') as typeof Http, load: (id) => nodeRequire(id) };
+}
+
+/** A real writable stream that keeps what is written to it, line by line. */
+export class LineSink extends Writable {
+  readonly chunks: string[] = [];
+  constructor(objectMode = false) {
+    super({ objectMode });
+  }
+  override _write(chunk: unknown, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.chunks.push(typeof chunk === 'string' || Buffer.isBuffer(chunk) ? String(chunk) : JSON.stringify(chunk));
+    cb();
+  }
+  /** Every complete line written so far. */
+  lines(): string[] {
+    return this.chunks.join('').split('\n').filter((l) => l !== '');
+  }
+  /** The lines parsed as JSON. */
+  records(): Array<Record<string, unknown>> {
+    return this.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+/** The three correlation fields of a record, and the record without them. */
+export function splitTraceFields(record: Record<string, unknown>): { fields: Record<string, unknown>; rest: Record<string, unknown> } {
+  const { trace_id, span_id, trace_flags, ...rest } = record;
+  const fields: Record<string, unknown> = {};
+  if (trace_id !== undefined) fields.trace_id = trace_id;
+  if (span_id !== undefined) fields.span_id = span_id;
+  if (trace_flags !== undefined) fields.trace_flags = trace_flags;
+  return { fields, rest };
+}
