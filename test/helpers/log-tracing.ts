@@ -5,7 +5,6 @@ import type { Instrumentation, InstrumentationEntry, ModuleTarget } from '../../
 import { instrumentation as pinoInstrumentation } from '../../instrumentations/pino';
 import { instrumentation as winstonInstrumentation } from '../../instrumentations/winston';
 import { instrumentation as bunyanInstrumentation } from '../../instrumentations/bunyan';
-import { instrumentation as consoleInstrumentation } from '../../instrumentations/console';
 import { nodeRequire, startSdk, testEntries } from '../instrumentations/setup';
 import type { TestAgent } from './agent-harness';
 
@@ -13,7 +12,6 @@ const LOADED: Record<string, Instrumentation> = {
   pino: pinoInstrumentation,
   winston: winstonInstrumentation,
   bunyan: bunyanInstrumentation,
-  console: consoleInstrumentation,
 };
 
 /** The log libraries' majors their tests run, by the name each is installed under. */
