@@ -1,4 +1,5 @@
-import { context, trace, type SpanContext } from '@opentelemetry/api';
+import type { SpanContext } from '@opentelemetry/api';
+import { context, getSpan } from './context';
 
 /**
  * The trace context a log record carries, under the field names of OpenTelemetry's
@@ -30,7 +31,7 @@ const FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toS
  * this runs once per log record.
  */
 export function activeSpanContext(): SpanContext | undefined {
-  const span = trace.getSpan(context.active());
+  const span = getSpan(context.active());
   if (span === undefined) return undefined;
   const sc = span.spanContext();
   const { traceId, spanId } = sc;

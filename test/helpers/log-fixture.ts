@@ -9,9 +9,10 @@ const APPS = { require: 'test/fixtures/logs/app.cjs', import: 'test/fixtures/log
 /** How the spawned app loads the agent and its logger: CommonJS with --require, ESM with --import. */
 export type LogPreload = keyof typeof APPS;
 
-/** One line a fixture logged in a request handler: its label (`a` or `b`), and the line. */
+/** One line a fixture logged in a request handler: its label (`a` or `b`), phase (`start`, `end`) and the line. */
 export interface LoggedLine {
   label: string;
+  phase: string;
   line: string;
 }
 
@@ -58,7 +59,7 @@ export async function runLogFixture(logger: string, preload: LogPreload, env: Re
     const logged = stdout
       .split('\n')
       .filter((l) => l.includes('handled'))
-      .map((line) => ({ line, label: /label[=":]+([ab])/.exec(line)?.[1] ?? '?' }));
+      .map((line) => ({ line, label: /label[=":]+([ab])/.exec(line)?.[1] ?? '?', phase: /phase[=":]+(start|end)/.exec(line)?.[1] ?? '?' }));
     const spans = await receiver.waitForSpans(4);
     const server = (p: string) => spans.find((s) => s.kind === KIND_SERVER && attr(s, 'url.path') === p)!;
     return { code, stderr, logged, servers: { a: server('/a'), b: server('/b') } };
@@ -70,4 +71,9 @@ export async function runLogFixture(logger: string, preload: LogPreload, env: Re
 function attr(span: ReceivedSpan, key: string): unknown {
   const kv = span.attributes.find((a) => a.key === key);
   return kv?.value.stringValue ?? kv?.value.intValue;
+}
+
+/** The W3C trace flags of an exported span as two hex digits (the low byte of OTLP's span flags). */
+export function flagsOf(span: ReceivedSpan): string {
+  return ((span.flags ?? 0) & 0xff).toString(16).padStart(2, '0');
 }

@@ -21,9 +21,8 @@ export type LogInHandler = (label: 'a' | 'b', phase: 'start' | 'end') => void;
 /**
  * Two concurrent requests, `/a` in trace A and `/b` in trace B, to a server of the hooked
  * `http` (so each handler runs inside the agent's own server span). Each handler logs
- * `start`, waits until the other one has logged too, then logs `end` after a delay that
- * makes b end first: the records of the two requests interleave, as they do in a busy
- * service. Requests are sent with the global `fetch` (leave the fetch instrumentation out
+ * `start`, waits until the other one has logged too, then logs `end`, b before a: the
+ * records of the two requests interleave, as they do in a busy service. Requests are sent with the global `fetch` (leave the fetch instrumentation out
  * of the hooks), each with its own traceparent; `flags` is its trace-flags byte.
  */
 export async function serveTwoTraces(
@@ -35,15 +34,20 @@ export async function serveTwoTraces(
   const started = new Set<string>();
   let release!: () => void;
   const bothStarted = new Promise<void>((r) => (release = r));
+  let bEnded!: () => void;
+  const bHasEnded = new Promise<void>((r) => (bEnded = r));
   const server = http.createServer((req, res) => {
     const label = req.url === '/a' ? 'a' : 'b';
     log(label, 'start');
     started.add(label);
     if (started.size === 2) release();
+    // b ends first, a after it, each a few turns of the event loop later: whichever arrived first.
     void bothStarted
-      .then(() => new Promise((r) => setTimeout(r, label === 'a' ? 20 : 1)))
+      .then(() => (label === 'a' ? bHasEnded : undefined))
+      .then(() => new Promise((r) => setTimeout(r, 1)))
       .then(() => {
         log(label, 'end');
+        if (label === 'b') bEnded();
         res.end(label);
       });
   });
@@ -78,5 +82,12 @@ export async function serveTwoTraces(
 /** The trace fields a record written in `request`'s handler must carry. */
 export function expectedFields(request: TracedRequest): { trace_id: string; span_id: string; trace_flags: string } {
   if (request.server === undefined) throw new Error('unsampled request: no server span to take the span id from');
-  return { trace_id: request.server.traceId, span_id: request.server.spanId, trace_flags: '01' };
+  return { trace_id: request.server.traceId, span_id: request.server.spanId, trace_flags: request.server.traceFlags.toString(16).padStart(2, '0') };
+}
+
+/** `a:start`, `b:start` in arrival order, then `b:end`, `a:end`: what `serveTwoTraces` makes handlers log. */
+export function expectInterleaved(labels: string[]): void {
+  if (labels.length !== 4 || [...labels.slice(0, 2)].sort().join() !== 'a:start,b:start' || labels.slice(2).join() !== 'b:end,a:end') {
+    throw new Error(`records not interleaved as expected: ${labels.join(', ')}`);
+  }
 }

@@ -19,7 +19,7 @@ function expectSamePlusTrace(bunyan: Bunyan, scenario: Scenario, count: number):
   const ids = trace.getTracer('test').startActiveSpan('work', (span) => {
     scenario(bunyan, inside);
     span.end();
-    return { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, trace_flags: '01' };
+    return { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, trace_flags: span.spanContext().traceFlags.toString(16).padStart(2, '0') };
   });
   const strip = ({ time: _t, ...rest }: Record<string, unknown>) => rest;
   const before = outside.records().map(strip);

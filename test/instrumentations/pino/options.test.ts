@@ -16,9 +16,9 @@ type Scenario = (pino: Pino, sink: LineSink) => void;
 function sideBySide(pino: Pino, scenario: Scenario) {
   const ours = new LineSink();
   const theirs = new LineSink();
-  let ids = { trace_id: '', span_id: '', trace_flags: '01' };
+  let ids = { trace_id: '', span_id: '', trace_flags: '' };
   trace.getTracer('test').startActiveSpan('work', (span) => {
-    ids = { ...ids, trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId };
+    ids = { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, trace_flags: span.spanContext().traceFlags.toString(16).padStart(2, '0') };
     scenario(pino, ours);
     scenario(getOriginal(pino), theirs);
     span.end();

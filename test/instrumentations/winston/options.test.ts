@@ -25,7 +25,7 @@ async function expectSamePlusTrace(winston: Winston, scenario: Scenario, count: 
   const ids = trace.getTracer('test').startActiveSpan('work', (span) => {
     scenario(winston, inside);
     span.end();
-    return { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, trace_flags: '01' };
+    return { trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, trace_flags: span.spanContext().traceFlags.toString(16).padStart(2, '0') };
   });
   const before = await settle(outside, count);
   const after = await settle(inside, count);
