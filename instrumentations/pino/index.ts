@@ -9,7 +9,8 @@ export const instrumentation: Instrumentation = {
   patch(exports: PinoModule, _target, kit: InstrumentationKit): unknown {
     const mixinSym = exports.symbols?.mixinSym;
     if (typeof mixinSym !== 'symbol') throw new Error('pino.symbols.mixinSym not found');
-    const patched = wrapFunction(exports, wrapFactory(kit, mixinSym), 'pino');
+    const strategySym = exports.symbols?.mixinMergeStrategySym;
+    const patched = wrapFunction(exports, wrapFactory(kit, mixinSym, typeof strategySym === 'symbol' ? strategySym : undefined), 'pino');
     if (patched === undefined) return undefined;
     // pino also exports itself as `pino` (>= 6.8) and `default` (>= 6.9).
     if (typeof exports.pino === 'function') patched.pino = patched;
