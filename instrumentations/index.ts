@@ -122,4 +122,10 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     targets: [{ module: 'bunyan', versions: '>=1.0.0 <3' }],
     load: () => (require('./bunyan') as { instrumentation: Instrumentation }).instrumentation,
   },
+  {
+    // Opt-in by WAYMARK_CONSOLE_TRACE_CONTEXT; patches the global console at agent start.
+    name: 'console',
+    targets: [],
+    load: () => (require('./console') as { instrumentation: Instrumentation }).instrumentation,
+  },
 ];

@@ -317,6 +317,7 @@ function instrumentationSettings(env: Env): InstrumentationSettings {
     },
     express: { middlewareSpans: bool(env, 'WAYMARK_EXPRESS_MIDDLEWARE_SPANS', false) },
     koa: { middlewareSpans: bool(env, 'WAYMARK_KOA_MIDDLEWARE_SPANS', false) },
+    console: { traceContext: bool(env, 'WAYMARK_CONSOLE_TRACE_CONTEXT', false) },
   };
 }
 

@@ -8,6 +8,7 @@ export interface InstrumentationSettings {
   readonly http: HttpSettings;
   readonly express: ExpressSettings;
   readonly koa: KoaSettings;
+  readonly console: ConsoleSettings;
 }
 
 /** How `db.query.text` is recorded: `WAYMARK_DB_STATEMENT` (`sanitized`, the default, or `raw`). */
@@ -37,6 +38,11 @@ export interface KoaSettings {
   readonly middlewareSpans: boolean;
 }
 
+export interface ConsoleSettings {
+  /** Lines of console.log/info/warn/error/debug written inside a span end with the trace ids (`WAYMARK_CONSOLE_TRACE_CONTEXT=true`). */
+  readonly traceContext: boolean;
+}
+
 /** The settings when no variable is set. */
 export const DEFAULT_SETTINGS: InstrumentationSettings = Object.freeze({
   db: Object.freeze({ statement: 'sanitized' as const }),
@@ -49,4 +55,5 @@ export const DEFAULT_SETTINGS: InstrumentationSettings = Object.freeze({
   }),
   express: Object.freeze({ middlewareSpans: false }),
   koa: Object.freeze({ middlewareSpans: false }),
+  console: Object.freeze({ traceContext: false }),
 });

@@ -146,6 +146,14 @@ describe('readConfig', () => {
     expect(lines[0]).toContain('WAYMARK_KOA_MIDDLEWARE_SPANS');
   });
 
+  it('hands WAYMARK_CONSOLE_TRACE_CONTEXT to the console instrumentation (off unless true)', () => {
+    expect(capture({}).config.instrumentations.settings.console.traceContext).toBe(false);
+    expect(capture({ WAYMARK_CONSOLE_TRACE_CONTEXT: 'TRUE' }).config.instrumentations.settings.console.traceContext).toBe(true);
+    const { config, lines } = capture({ WAYMARK_CONSOLE_TRACE_CONTEXT: '1' });
+    expect(config.instrumentations.settings.console.traceContext).toBe(false);
+    expect(lines[0]).toContain('WAYMARK_CONSOLE_TRACE_CONTEXT');
+  });
+
   it('caps the batch size at the queue size', () => {
     const { config, lines } = capture({ OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' });
     expect(config.bsp.maxExportBatchSize).toBe(10);
