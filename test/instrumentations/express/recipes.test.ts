@@ -74,17 +74,6 @@ describe('the registry entry', () => {
     for (const t of entry.targets) expect(hasPatcher(t), JSON.stringify(t)).toBe(true);
   });
 
-  // The versions under test are the ones the entry claims: Express 4 by its own files,
-  // Express 5 through the router@2 it depends on.
-  it.each([
-    ['express4', 'express'],
-    ['router', 'router'],
-  ])('the installed %s satisfies the declared range of %s', (dir, module) => {
-    const ranges = entry.targets.filter((t) => t.module === module).map((t) => t.versions);
-    expect(ranges.length).toBeGreaterThan(0);
-    for (const r of ranges) expect(satisfies(versionOf(dir), r)).toBe(true);
-  });
-
   it('does not claim Express 5 files it does not patch', () => {
     for (const t of entry.targets.filter((x) => x.module === 'express')) expect(satisfies(versionOf('express'), t.versions)).toBe(false);
   });
