@@ -110,16 +110,19 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     // Log correlation: the trace mixin on every logger the pino() factory makes.
     name: 'pino',
     targets: [{ module: 'pino', versions: '>=5.14.0 <11' }],
+    testedWith: ['pino5', 'pino'],
     load: () => (require('./pino') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
     name: 'winston',
     targets: [{ module: 'winston', versions: '>=3.0.0 <4', file: 'lib/winston/logger.js' }],
+    testedWith: ['winston'],
     load: () => (require('./winston') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
     name: 'bunyan',
     targets: [{ module: 'bunyan', versions: '>=1.0.0 <3' }],
+    testedWith: ['bunyan1', 'bunyan'],
     load: () => (require('./bunyan') as { instrumentation: Instrumentation }).instrumentation,
   },
   {

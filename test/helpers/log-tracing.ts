@@ -1,47 +1,26 @@
 import { Writable } from 'node:stream';
 import type * as Http from 'node:http';
 import { installHooks, type HooksHandle } from '../../src/hooks';
-import type { Instrumentation, InstrumentationEntry, ModuleTarget } from '../../src/instrument/types';
-import { instrumentation as pinoInstrumentation } from '../../instrumentations/pino';
-import { instrumentation as winstonInstrumentation } from '../../instrumentations/winston';
-import { instrumentation as bunyanInstrumentation } from '../../instrumentations/bunyan';
-import { nodeRequire, startSdk, testEntries } from '../instrumentations/setup';
 import type { TestAgent } from './agent-harness';
+import { nodeRequire, testEntries, testedPackages } from './registry';
+import { startSdk } from './tracing';
 
-const LOADED: Record<string, Instrumentation> = {
-  pino: pinoInstrumentation,
-  winston: winstonInstrumentation,
-  bunyan: bunyanInstrumentation,
-};
-
-/** The log libraries' majors their tests run, by the name each is installed under. */
+/** The log libraries' majors their tests run (the registry entries' `testedWith`), by the name each is installed under. */
 export const TESTED: Record<'pino' | 'winston' | 'bunyan', ReadonlyArray<{ id: string; major: number }>> = {
-  pino: [
-    { id: 'pino5', major: 5 },
-    { id: 'pino', major: 10 },
-  ],
-  winston: [{ id: 'winston', major: 3 }],
-  bunyan: [
-    { id: 'bunyan1', major: 1 },
-    { id: 'bunyan', major: 2 },
-  ],
+  pino: testedPackages('pino'),
+  winston: testedPackages('winston'),
+  bunyan: testedPackages('bunyan'),
 };
 
 /**
  * Starts the SDK and the hooks of `http` and the log instrumentation `name` (fetch stays
- * out: tests send their own traceparent with it), its targets duplicated for the npm
- * aliases its tests install. Returns the hooked `http` and a loader for the library.
+ * out: tests send their own traceparent with it). Returns the hooked `http` and a loader
+ * for the library.
  */
-export function startLogTracing(name: keyof typeof LOADED): { agent: TestAgent; hooks: HooksHandle; http: typeof Http; load<T = any>(id: string): T } {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function startLogTracing(name: 'pino' | 'winston' | 'bunyan'): { agent: TestAgent; hooks: HooksHandle; http: typeof Http; load<T = any>(id: string): T } {
   const agent = startSdk();
-  const aliases = (TESTED as Record<string, ReadonlyArray<{ id: string }>>)[name] ?? [];
-  const entries: InstrumentationEntry[] = testEntries().map((e) => {
-    if (e.name !== name) return e;
-    const extra: ModuleTarget[] = [];
-    for (const { id } of aliases) for (const t of e.targets) if (t.module === name && id !== name) extra.push({ ...t, module: id });
-    return { ...e, targets: [...e.targets, ...extra], load: () => LOADED[name]! };
-  });
-  const hooks = installHooks({ enabled: ['http', name] }, entries);
+  const hooks = installHooks({ enabled: ['http', name] }, testEntries());
   return { agent, hooks, http: nodeRequire('node:http') as typeof Http, load: (id) => nodeRequire(id) };
 }
 

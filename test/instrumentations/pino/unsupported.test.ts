@@ -5,7 +5,8 @@ import { installHooks } from '../../../src/hooks';
 import { isWrapped } from '../../../src/instrument';
 import { instrumentation } from '../../../instrumentations/pino';
 import { INSTRUMENTATIONS } from '../../../instrumentations';
-import { nodeRequire, startSdk } from '../setup';
+import { nodeRequire } from '../../helpers/registry';
+import { startSdk } from '../../helpers/tracing';
 import { LineSink } from '../../helpers/log-tracing';
 
 // pino 4 (installed as the npm alias pino4) is older than the registry's range: it has no mixin.
