@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+import { assertBuilt, ROOT } from './paths';
 import { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 
-const ROOT = path.resolve(__dirname, '../..');
 const APPS = { require: 'test/fixtures/logs/app.cjs', import: 'test/fixtures/logs/app.mjs' } as const;
 
 /** How the spawned app loads the agent and its logger: CommonJS with --require, ESM with --import. */
@@ -33,7 +31,7 @@ const KIND_SERVER = 2;
  * under the built agent, exporting to a local OTLP receiver.
  */
 export async function runLogFixture(logger: string, preload: LogPreload, env: Record<string, string> = {}): Promise<LogFixtureRun> {
-  if (!existsSync(path.join(ROOT, 'build', 'instrumentations', 'index.js'))) throw new Error('build/ is missing: run `npm run build` first');
+  assertBuilt();
   const receiver = await startOtlpReceiver();
   try {
     const flag = preload === 'require' ? ['--require', './register.js'] : ['--import', './register.mjs'];
