@@ -1,5 +1,5 @@
 // Instructions per outbound call (http.get, fetch, pg query) or per inbound request to a
-// Fastify or Express hello-world (fastify-in, express-in) or to the fetch + 2 pg route of
+// Fastify, Express or Koa hello-world (fastify-in, express-in, koa-in) or to the fetch + 2 pg route of
 // bench/apps/express-fetch-pg.js (users-in), counted by valgrind, for no agent, an
 // AsyncLocalStorage context only, Waymark without export, Waymark exporting every span to a
 // counting receiver in this process (and optionally a second Waymark build). Counts do not
@@ -15,7 +15,7 @@
 // the other moves a fetch count by 30-40k (fetch allocates the most), so compare fetch runs
 // with a larger N2, or not at all below ~5%.
 //
-//   node bench/call-instructions.mjs [http fetch pg fastify-in express-in]     N1=500 N2=2548 WARMUP=1500
+//   node bench/call-instructions.mjs [http fetch pg fastify-in express-in koa-in]     N1=500 N2=2548 WARMUP=1500
 // The inbound kinds default to N1=2000 N2=6096 WARMUP=10000: with a shorter warm-up,
 // TurboFan was still compiling Fastify's and the agent's code between N1 and N2 (a third
 // of the difference was the compiler's own instructions).
@@ -59,7 +59,14 @@ const receiver = await startCountingReceiver();
 // CONCURRENCY=n (inbound kinds): n requests in flight per call, as under a load generator
 // (call-loop.js); the table is then per request.
 const CONCURRENCY = Number(process.env.CONCURRENCY || 1);
-const common = { PATH: process.env.PATH, OTEL_LOG_LEVEL: 'error', CONCURRENCY: String(CONCURRENCY) };
+// OTEL_NODE_DISABLED_INSTRUMENTATIONS is passed on: the cost of one instrumentation is the
+// difference between a run with it and one without (`koa-in` with and without `koa`).
+const common = {
+  PATH: process.env.PATH,
+  OTEL_LOG_LEVEL: 'error',
+  CONCURRENCY: String(CONCURRENCY),
+  ...(process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS } : {}),
+};
 
 /** Instructions of one whole run of `calls` calls. */
 async function instructions(variant, kind, calls) {

@@ -7,7 +7,7 @@
 // (one fetch and two pg queries per request). Prints the process CPU per call after a
 // warm-up long enough for the JIT to settle (short runs mostly measure compilation of the
 // agent's code).
-//   node [--require waymark/register.js] bench/apps/call-loop.js fetch|http|pg|fastify-in|express-in|users-in [calls] [warm-up]
+//   node [--require waymark/register.js] bench/apps/call-loop.js fetch|http|pg|fastify-in|express-in|koa-in|users-in [calls] [warm-up]
 const http = require('node:http');
 const net = require('node:net');
 
@@ -21,8 +21,9 @@ const upstream = http.createServer((req, res) => res.end('{"ok":true}'));
 upstream.listen(0, '127.0.0.1', async () => {
   const url = `http://127.0.0.1:${upstream.address().port}/flags`;
   let call;
-  if (kind === 'fastify-in' || kind === 'express-in') {
-    call = await inboundCallers(kind === 'fastify-in' ? await fastifyServer() : await expressServer(), '/hello/world', 'hello world');
+  if (kind === 'fastify-in' || kind === 'express-in' || kind === 'koa-in') {
+    const port = kind === 'fastify-in' ? await fastifyServer() : kind === 'koa-in' ? await koaServer() : await expressServer();
+    call = await inboundCallers(port, '/hello/world', 'hello world');
   } else if (kind === 'users-in') {
     call = await inboundCallers(await usersServer(url), '/users/7', '"flags":{"ok":true}}');
   } else if (kind === 'fetch') {
@@ -60,6 +61,26 @@ async function fastifyServer() {
 function expressServer() {
   const app = require('express')();
   app.get('/hello/:name', (req, res) => res.send(`hello ${req.params.name}`));
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+    noIdleTimeout(server);
+  });
+}
+
+/** Port of a listening Koa hello-world: a timing middleware and an @koa/router route. */
+function koaServer() {
+  const Koa = require('koa');
+  const Router = require('@koa/router');
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    await next();
+    ctx.set('x-done', '1');
+  });
+  const router = new Router();
+  router.get('/hello/:name', (ctx) => {
+    ctx.body = `hello ${ctx.params.name}`;
+  });
+  app.use(router.routes());
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
     noIdleTimeout(server);
