@@ -79,10 +79,12 @@ export interface GlobalEntries {
 
 /**
  * Registers the three globals the way the API's `setGlobal*` would, and with the version
- * the app's API copy would write, so that copy accepts them and can still register its own
- * globals (metrics, diag) next to ours. Returns why it refused, or undefined on success.
- * A propagator registered before us is kept (as the API would), with our context and
- * tracer provider registered.
+ * of the app's API copy (see `sharedApiVersion`), so that copy accepts them and can still
+ * register its own globals (metrics, diag) next to ours: the API registers a global only
+ * when the globals' version equals its own exactly. A second copy of another version in the
+ * same app is refused there, as it would be without the agent once the first had registered.
+ * Returns why it refused, or undefined on success. A propagator registered before us is
+ * kept (as the API would), with our context and tracer provider registered.
  */
 export function registerGlobals(entries: GlobalEntries): string | undefined {
   const holder = globalThis as GlobalHolder;
@@ -116,23 +118,37 @@ function globalsWithLazyVersion(): ApiGlobals {
 }
 
 /**
- * The version of the @opentelemetry/api copy that resolves from this package: the copy
- * npm deduplicates with the app's, whose compatibility check the registered version must
- * pass. Read from its package.json (its `exports` do not list it, so found from the main
- * file upwards).
+ * The version of the @opentelemetry/api copy the app uses: the one that resolves from the
+ * app's main script, else from the working directory, else from this package (the copy npm
+ * deduplicates with the app's). An app whose own copy is older than ours (1.4 next to our
+ * nested ^1.9) gets its own version, so its `setGlobalMeterProvider` and `diag.setLogger`
+ * still register. Read from package.json (the API's `exports` do not list it).
  */
 export function sharedApiVersion(): string {
-  try {
-    let dir = path.dirname(require.resolve('@opentelemetry/api'));
-    for (let up = 0; up < 4; up++) {
-      const pkg = readPackage(path.join(dir, 'package.json'));
-      if (pkg?.name === '@opentelemetry/api' && typeof pkg.version === 'string') return pkg.version;
-      dir = path.dirname(dir);
-    }
-  } catch {
-    // not installed next to us: nobody else reads the globals' version
+  const main = process.argv[1];
+  const from = [typeof main === 'string' && main.length > 0 ? path.dirname(path.resolve(main)) : undefined, process.cwd(), __dirname];
+  for (const dir of from) {
+    const version = dir === undefined ? undefined : apiVersionFrom(dir);
+    if (version !== undefined) return version;
   }
   return FALLBACK_API_VERSION;
+}
+
+/** The version of the v1 API that resolves from `dir`, if any. */
+function apiVersionFrom(dir: string): string | undefined {
+  try {
+    let at = path.dirname(require.resolve('@opentelemetry/api', { paths: [dir] }));
+    for (let up = 0; up < 4; up++) {
+      const pkg = readPackage(path.join(at, 'package.json'));
+      if (pkg?.name === '@opentelemetry/api' && typeof pkg.version === 'string') {
+        return pkg.version.startsWith('1.') ? pkg.version : undefined;
+      }
+      at = path.dirname(at);
+    }
+  } catch {
+    // not installed there
+  }
+  return undefined;
 }
 
 function readPackage(file: string): { name?: unknown; version?: unknown } | undefined {

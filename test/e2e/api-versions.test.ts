@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { FIXTURES, ROOT } from '../helpers/paths';
 import { runFixture } from '../helpers/run-node';
+import { REGISTER_CJS, runToEnd } from '../helpers/signal-run';
 
 // The agent registers the @opentelemetry/api globals itself (src/api-globals.ts) instead of
 // loading the app's API copy at startup. These runs check that the app's API copy and an
@@ -72,4 +74,38 @@ describe('the app’s @opentelemetry/api copies and the agent’s globals', () =
       expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
     });
   }
+});
+
+describe('an app whose only @opentelemetry/api copy is older than the agent’s', () => {
+  it('registers its own meter provider and diag logger next to the agent (API 1.4 requires the exact version)', async () => {
+    // The app's directory holds API 1.4 as its @opentelemetry/api; the agent's own
+    // resolution finds 1.9: the globals must carry the app's version.
+    const dir = mkdtempSync(path.join(tmpdir(), 'waymark-api14-'));
+    try {
+      mkdirSync(path.join(dir, 'node_modules/@opentelemetry'), { recursive: true });
+      symlinkSync(path.join(ROOT, 'node_modules/otel-api-1-4'), path.join(dir, 'node_modules/@opentelemetry/api'), 'dir');
+      const app = path.join(dir, 'app.js');
+      writeFileSync(
+        app,
+        `const api = require('@opentelemetry/api');
+const silent = { error() {}, warn() {}, info() {}, debug() {}, verbose() {} };
+const meter = api.metrics.setGlobalMeterProvider({ getMeter: () => api.createNoopMeter() });
+const logger = api.diag.setLogger(silent);
+let nested;
+api.trace.getTracer('app').startActiveSpan('outer', (span) => {
+  nested = api.trace.getActiveSpan() === span && span.spanContext().traceId !== '00000000000000000000000000000000';
+  span.end();
+});
+console.log(JSON.stringify({ version: globalThis[Symbol.for('opentelemetry.js.api.1')].version, meter, logger, nested }));
+`,
+      );
+      const withAgent = await runToEnd(app, { nodeArgs: ['--require', REGISTER_CJS], env: { OTEL_TRACES_EXPORTER: 'none' } });
+      const without = await runToEnd(app);
+      expect(withAgent.stderr).toBe('');
+      expect(JSON.parse(without.stdout)).toEqual({ version: '1.4.1', meter: true, logger: true, nested: false });
+      expect(JSON.parse(withAgent.stdout)).toEqual({ version: '1.4.1', meter: true, logger: true, nested: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
