@@ -1,4 +1,4 @@
-import { activeSpanContext, addTraceFields, type AnyFunction, type InstrumentationKit, type MakeWrapper } from '../../src/instrument';
+import { addTraceFields, type AnyFunction, type InstrumentationKit, type MakeWrapper } from '../../src/instrument';
 
 /**
  * `Logger#_emit(rec, noemit)`: bunyan builds a fresh record per call (its own fields,
@@ -9,7 +9,7 @@ export function wrapEmit(kit: InstrumentationKit): MakeWrapper {
   return (original: AnyFunction) =>
     function _emit(this: unknown, rec: unknown): unknown {
       if (kit.active && rec !== null && typeof rec === 'object') {
-        const sc = activeSpanContext();
+        const sc = kit.activeSpanContext();
         if (sc !== undefined) addTraceFields(rec as Record<string, unknown>, sc);
       }
       return original.apply(this, arguments as never);

@@ -1,4 +1,4 @@
-import { activeSpanContext, traceFieldsOf, type InstrumentationKit } from '../../src/instrument';
+import { traceFieldsOf, type InstrumentationKit } from '../../src/instrument';
 
 /** pino's `mixin` option: called per record, returns fields merged into it. */
 export type PinoMixin = (this: unknown, ...args: unknown[]) => unknown;
@@ -16,7 +16,7 @@ export const NO_FIELDS: object = Object.freeze({});
  */
 export function makeTraceMixin(kit: InstrumentationKit, withStrategy: boolean): PinoMixin {
   return function traceMixin(): object {
-    const sc = kit.active ? activeSpanContext() : undefined;
+    const sc = kit.activeSpanContext();
     if (sc === undefined) return withStrategy ? NO_FIELDS : {};
     return traceFieldsOf(sc);
   };
@@ -38,7 +38,7 @@ export function mergeUnlessNoFields(mergeObject: object, mixinObject: object): o
 export function mergeWithAppMixin(kit: InstrumentationKit, appMixin: PinoMixin): PinoMixin {
   return function mixin(this: unknown): unknown {
     const own = appMixin.apply(this, arguments as never);
-    const sc = kit.active ? activeSpanContext() : undefined;
+    const sc = kit.activeSpanContext();
     if (sc === undefined || own === null || typeof own !== 'object') return own;
     return Object.assign(traceFieldsOf(sc), own);
   };

@@ -1,4 +1,4 @@
-import { activeSpanContext, addTraceFields, type AnyFunction, type InstrumentationKit, type MakeWrapper } from '../../src/instrument';
+import { addTraceFields, type AnyFunction, type InstrumentationKit, type MakeWrapper } from '../../src/instrument';
 
 /**
  * `Logger#write(info)`: every record of a winston 3 logger, its child loggers included
@@ -11,7 +11,7 @@ export function wrapWrite(kit: InstrumentationKit): MakeWrapper {
   return (original: AnyFunction) =>
     function write(this: unknown, info: unknown): unknown {
       if (kit.active && info !== null && typeof info === 'object') {
-        const sc = activeSpanContext();
+        const sc = kit.activeSpanContext();
         if (sc !== undefined) addTraceFields(info as Record<string, unknown>, sc);
       }
       return original.apply(this, arguments as never);

@@ -1,9 +1,10 @@
-import { INVALID_SPAN_CONTEXT, trace, type Attributes, type Context, type Span, type SpanKind, type TimeInput, type Tracer } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, trace, type Attributes, type Context, type Span, type SpanContext, type SpanKind, type TimeInput, type Tracer } from '@opentelemetry/api';
 import { noopTracer, registeredTracer } from '../api-globals';
 import { diag, describeError } from '../diag';
 import { Tracer as SdkTracer } from '../sdk/tracer';
 import { DEFAULT_SETTINGS, type InstrumentationSettings } from './settings';
 import type { ModuleTarget } from './types';
+import { activeSpanContext } from './trace-fields';
 import { wrap, unwrap, type AnyFunction, type MakeWrapper } from './wrap';
 
 /** Scope name prefix of every tracer the kit hands out. */
@@ -81,6 +82,21 @@ export class InstrumentationKit {
     } catch (err) {
       this.fail(err, 'span start');
       return BROKEN_START_SPAN;
+    }
+  }
+
+  /**
+   * The active span's context for a log record, or undefined outside a span or once
+   * disabled. Never throws: a failing read disables this instrumentation with one line and
+   * the record is written as without the agent.
+   */
+  activeSpanContext(): SpanContext | undefined {
+    if (!this.active) return undefined;
+    try {
+      return activeSpanContext();
+    } catch (err) {
+      this.fail(err, 'span context read');
+      return undefined;
     }
   }
 

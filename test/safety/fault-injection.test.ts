@@ -18,7 +18,7 @@ const ENV = { WAYMARK_EXPRESS_MIDDLEWARE_SPANS: 'true', OTEL_TRACES_EXPORTER: 'n
 describe('fault injection, one instrumentation at a time', () => {
   for (const { name } of INSTRUMENTATIONS) {
     it(`${name}: a throwing span path leaves the app's results unchanged and disables ${name} with one line`, async () => {
-      const env = { ...ENV, FAULT_SCENARIO: name, FAULT_ID: `fault_${name}_${process.pid}_${Date.now()}` };
+      const env = { ...ENV, ...(name === 'console' ? { WAYMARK_CONSOLE_TRACE_CONTEXT: 'true' } : {}), FAULT_SCENARIO: name, FAULT_ID: `fault_${name}_${process.pid}_${Date.now()}` };
       const baseline = await runToEnd(SCENARIOS, { env, killAfterMs: 15_000 });
       expect(baseline.stdout).toMatch(/^RESULT /);
       const faulty = await runToEnd(SCENARIOS, {
