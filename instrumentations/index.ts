@@ -36,9 +36,10 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     aliases: ['redis-4'],
     targets: [
       { module: '@redis/client', versions: '>=1.0.0 <2', file: 'dist/lib/commander.js' },
-      { module: '@redis/client', versions: '>=1.0.0 <2 || >=6.0.0 <7', file: 'dist/lib/client/index.js' },
+      // 5.x (node-redis 5) has 6.x's RedisClient: sendCommand, _executePipeline, _executeMulti.
+      { module: '@redis/client', versions: '>=1.0.0 <2 || >=5.0.0 <7', file: 'dist/lib/client/index.js' },
     ],
-    testedWith: ['redis4', 'redis'],
+    testedWith: ['redis4', 'redis5', 'redis'],
     load: () => (require('./redis') as { instrumentation: Instrumentation }).instrumentation,
   },
   {

@@ -13,7 +13,8 @@ import { wrapSendCommand } from './send-command';
 import { wrapListCall } from './trace-list-call';
 
 /**
- * node-redis 6.x (`@redis/client` 6, `dist/lib/client/index.js`): every typed command ends in
+ * node-redis 5.x and 6.x (`@redis/client` 5 and 6, `dist/lib/client/index.js`; the file keeps
+ * its name from the major it was written for): every typed command ends in
  * `RedisClient#sendCommand(argv)`; `_executePipeline` and `_executeMulti` queue their commands
  * below it, so each batch is one span. Handshake commands (HELLO, AUTH, SELECT, CLIENT
  * SETINFO) bypass `sendCommand` and are never traced.
@@ -33,12 +34,12 @@ function wrapBatch(kit: InstrumentationKit, mode: RedisBatchMode) {
   return wrapListCall(kit, (client, args) => v6BatchSpec(client, mode, args[0] as BatchCommand[]), REDIS_BATCH_OUTCOME);
 }
 
-/** True when `proto` has the 6.x shape. */
+/** True when `proto` has the 5.x/6.x shape. */
 export function isV6Client(proto: Record<string, unknown>): boolean {
   return typeof proto._executePipeline === 'function' && typeof proto._executeMulti === 'function';
 }
 
-/** Wraps the 6.x RedisClient prototype. */
+/** Wraps the 5.x/6.x RedisClient prototype. */
 export function patchV6Client(proto: Methods, kit: InstrumentationKit): void {
   kit.wrap(proto, 'sendCommand', wrapSendCommand(kit));
   kit.wrap(proto, '_executePipeline', wrapBatch(kit, REDIS_BATCH_PIPELINE));

@@ -3,9 +3,10 @@ import { isV1Client, patchV1Client, patchV1Commander, unpatchV1Client, unpatchV1
 import { isV6Client, patchV6Client, unpatchV6Client } from './client-v6';
 
 /**
- * node-redis (`redis` 4.x and 6.x), hooked in `@redis/client`: a CLIENT span per command, one
+ * node-redis (`redis` 4.x, 5.x and 6.x), hooked in `@redis/client`: a CLIENT span per command, one
  * per pipeline or MULTI/EXEC, only under an active parent span. Targets:
- * `dist/lib/commander.js` (1.x only) and `dist/lib/client/index.js` (1.x and 6.x).
+ * `dist/lib/commander.js` (1.x only) and `dist/lib/client/index.js` (1.x, 5.x and 6.x; 5.x and 6.x share one
+ * RedisClient shape, so one patch serves both).
  */
 
 /** Target file of the command attacher (1.x). */
@@ -16,7 +17,7 @@ function clientProto(moduleExports: unknown): Methods | undefined {
   return ownerOf((moduleExports as { default?: unknown } | null)?.default, 'sendCommand');
 }
 
-/** Patches of `@redis/client`: the command attacher (1.x) and the RedisClient prototype (1.x, 6.x). */
+/** Patches of `@redis/client`: the command attacher (1.x) and the RedisClient prototype (1.x, 5.x, 6.x). */
 export const instrumentation: Instrumentation = {
   patch(moduleExports: unknown, target: ModuleTarget, kit: InstrumentationKit) {
     if (target.file === COMMANDER_FILE) {

@@ -2,7 +2,7 @@ import { redisCommandSpec, REDIS_COMMAND_OUTCOME, type InstrumentationKit, type 
 import { commandParts, nodeRedisServer, type NodeRedisClient } from './server';
 import { wrapListCall } from './trace-list-call';
 
-/** Recipe: span of one command line (`['SET', key, value]`), the same in node-redis 4.x and 6.x. */
+/** Recipe: span of one command line (`['SET', key, value]`), the same in node-redis 4.x, 5.x and 6.x. */
 export function commandLineSpec(client: NodeRedisClient, argv: readonly unknown[]) {
   return redisCommandSpec(nodeRedisServer(client), commandParts(argv));
 }

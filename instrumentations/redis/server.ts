@@ -1,6 +1,6 @@
 import type { RedisCommandParts, RedisServer } from '../../src/instrument';
 
-/** The client options node-redis (4.x and 6.x) keeps after parsing a `url`. */
+/** The client options node-redis (4.x, 5.x and 6.x) keeps after parsing a `url`. */
 export interface NodeRedisOptions {
   socket?: { host?: string; port?: number; path?: string };
   database?: number;

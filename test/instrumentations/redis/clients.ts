@@ -1,7 +1,7 @@
 import { testedPackages } from '../../helpers/registry';
 import { nodeRequire } from '../../helpers/tracing';
 
-/** The node-redis surface the tests use, common to 4.x and 6.x. */
+/** The node-redis surface the tests use, common to 4.x, 5.x and 6.x. */
 export interface NodeRedis {
   connect(): Promise<unknown>;
   on(event: string, fn: (...args: unknown[]) => void): unknown;
@@ -17,6 +17,8 @@ export interface NodeRedis {
   mSet(pairs: Array<[string, string]>): Promise<unknown>;
   lPush(k: string, v: string): Promise<unknown>;
   publish(channel: string, message: string): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<unknown>;
+  unsubscribe(channel?: string): Promise<unknown>;
   eval(script: string, opts: { keys: string[]; arguments: string[] }): Promise<unknown>;
   clientId(): Promise<number>;
   clientKill(filter: object): Promise<unknown>;
@@ -24,7 +26,7 @@ export interface NodeRedis {
   destroy?(): void;
 }
 
-/** A MULTI builder (chainable), common to 4.x and 6.x. */
+/** A MULTI builder (chainable), common to 4.x, 5.x and 6.x. */
 export interface NodeRedisMulti {
   set(k: string, v: string): NodeRedisMulti;
   get(k: string): NodeRedisMulti;
@@ -35,7 +37,7 @@ export interface NodeRedisMulti {
 
 type CreateClient = (options?: object) => NodeRedis;
 
-/** The majors the registry entry is tested with (node-redis 4.x as `redis4` on @redis/client 1.x, and 6.x), by installed name. */
+/** The majors the registry entry is tested with (node-redis 4.x as `redis4` on @redis/client 1.x, 5.x as `redis5`, and 6.x), by installed name. */
 export function nodeRedisMajors(): Array<[string, CreateClient]> {
   return testedPackages('redis').map(({ id }) => [id, (nodeRequire(id) as { createClient: CreateClient }).createClient]);
 }

@@ -6,7 +6,8 @@ import { runNode } from '../../helpers/run-node';
 import { uniquePrefix } from '../../helpers/unique-prefix';
 
 // ESM apps under `node --import ./register.mjs`: `import Redis from 'ioredis'` and
-// `import { createClient } from 'redis'` (6.x) make the same commands and batches.
+// `import { createClient } from 'redis'` (6.x, and 5.x installed as `redis5`) make the same
+// commands and batches.
 let receiver: OtlpReceiver;
 beforeAll(() => assertBuilt());
 beforeEach(async () => {
@@ -19,9 +20,10 @@ afterEach(async () => {
 const CLIENTS = [
   { instrumentation: 'ioredis', fixture: 'redis-ioredis-esm.mjs' },
   { instrumentation: 'redis', fixture: 'redis-node-esm.mjs' },
+  { instrumentation: 'redis', fixture: 'redis-node-esm.mjs', module: 'redis5' },
 ];
 
-describe.each(CLIENTS)('$instrumentation under --import ./register.mjs', ({ instrumentation, fixture }) => {
+describe.each(CLIENTS)('$instrumentation $module under --import ./register.mjs', ({ instrumentation, fixture, module }) => {
   function run(extra: Record<string, string> = {}) {
     const prefix = uniquePrefix(`${instrumentation}-esm`);
     const env = {
@@ -29,6 +31,7 @@ describe.each(CLIENTS)('$instrumentation under --import ./register.mjs', ({ inst
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
       OTEL_BSP_SCHEDULE_DELAY: '50',
       WM_PREFIX: prefix,
+      ...(module === undefined ? {} : { WM_REDIS_MODULE: module }),
       ...extra,
     };
     return { prefix, result: runNode(['--import', './register.mjs', join(FIXTURES, fixture)], { env }) };
