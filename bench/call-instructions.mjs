@@ -21,6 +21,7 @@
 // of the difference was the compiler's own instructions).
 //   BASELINE=/other/checkout/register.js node bench/call-instructions.mjs pg
 //   (BASELINE_EXPORT=1: the baseline exports too; ONLY=waymark,baseline: those variants and none)
+//   STEPS=1 node bench/call-instructions.mjs fastify-in   (the agent's cost split in steps)
 // With export on, the window also holds compilation of the export path (it runs once per
 // 512 spans, so it warms up slowly) and the promotions and old-generation GC of queued spans.
 // Needs valgrind (on every machine kind here) and, for pg, PostgreSQL at 127.0.0.1:5432.
@@ -50,6 +51,16 @@ const VARIANTS = {
   'waymark-noexp': { preload: () => ['--require', register] },
   // Exporting to the counting receiver in this process (its work is not counted).
   waymark: { preload: () => ['--require', register], exporting: true },
+  // STEPS=1: the agent with parts of its work turned off, to split its cost in steps:
+  // hooks and context with every span sampled out (no span recorded; propagation and the
+  // request state still run), then the spans of the http instrumentation alone (no
+  // framework route naming), then everything without export (waymark-noexp).
+  ...(process.env.STEPS === '1'
+    ? {
+        'waymark-unsampled': { preload: () => ['--require', register], env: { OTEL_TRACES_SAMPLER: 'always_off' } },
+        'waymark-http-only': { preload: () => ['--require', register], env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http' } },
+      }
+    : {}),
   ...(process.env.BASELINE ? { baseline: { preload: () => ['--require', path.resolve(process.env.BASELINE)], exporting: process.env.BASELINE_EXPORT === '1' } } : {}),
 };
 // ONLY=waymark,baseline: just those variants and none.
@@ -77,8 +88,8 @@ async function instructions(variant, kind, calls) {
   const { stderr } = await promisify(execFile)('valgrind', args, {
     cwd: ROOT,
     env: variant.exporting
-      ? { ...common, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }
-      : { ...common, OTEL_TRACES_EXPORTER: 'none' },
+      ? { ...common, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...variant.env }
+      : { ...common, OTEL_TRACES_EXPORTER: 'none', ...variant.env },
     maxBuffer: 1 << 24,
   });
   const m = /Collected : (\d+)/.exec(stderr);
