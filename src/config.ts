@@ -14,8 +14,9 @@ export interface AgentConfig {
   resourceAttributes: Attributes;
   exporters: Array<'otlp' | 'console' | 'zipkin' | 'none'>;
   otlp: {
+    /** The traces endpoint (OTLP/HTTP) or the collector's URL, whose origin is used (OTLP/gRPC). */
     url: string;
-    protocol: 'http/protobuf' | 'http/json';
+    protocol: OtlpProtocol;
     headers: Record<string, string>;
     compression: 'gzip' | 'none';
     timeoutMs: number;
@@ -37,6 +38,9 @@ export interface AgentConfig {
   /** WAYMARK_SHUTDOWN_TIMEOUT: how long the flush may delay the end of the process. */
   shutdownTimeoutMs: number;
 }
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/protobuf', 'http/json', 'grpc'];
 
 export interface SpanLimits {
   attributeCountLimit: number;
@@ -156,7 +160,8 @@ export function parseKeyValueList(name: string, value: string | undefined, secre
   return out;
 }
 
-function endpoint(env: Env): string {
+function endpoint(env: Env, protocol: OtlpProtocol): string {
+  if (protocol === 'grpc') return grpcEndpoint(env);
   const signal = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   if (signal !== undefined) {
     if (isUrl(signal)) return signal; // used as is
@@ -168,6 +173,38 @@ function endpoint(env: Env): string {
     invalid('OTEL_EXPORTER_OTLP_ENDPOINT', maskUrl(generic), 'http://localhost:4318');
   }
   return 'http://localhost:4318/v1/traces';
+}
+
+/**
+ * The OTLP/gRPC endpoint. Used as is from either variable (gRPC has no per-signal path to
+ * append). A URL's scheme decides TLS (https) or plaintext (http); without a scheme
+ * (`collector:4317`), OTEL_EXPORTER_OTLP_[TRACES_]INSECURE=true means plaintext and
+ * anything else TLS (OTLP exporter spec: Insecure).
+ */
+function grpcEndpoint(env: Env): string {
+  const fallback = 'http://localhost:4317';
+  const signal = raw(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const generic = raw(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  // Read whenever gRPC is in use, so that a bad value is reported even when a scheme makes it moot.
+  const insecure = bool(env, otlpVar(env, 'INSECURE'), false);
+  if (signal !== undefined) {
+    const url = grpcTarget(signal, insecure);
+    if (url !== undefined) return url;
+    invalid('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', maskUrl(signal), 'generic endpoint');
+  }
+  if (generic !== undefined) {
+    const url = grpcTarget(generic, insecure);
+    if (url !== undefined) return url;
+    invalid('OTEL_EXPORTER_OTLP_ENDPOINT', maskUrl(generic), fallback);
+  }
+  return fallback;
+}
+
+/** An http(s) URL as is, or `host:port` with the scheme INSECURE implies; undefined when neither. */
+function grpcTarget(v: string, insecure: boolean): string | undefined {
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(v)) return isUrl(v) ? v : undefined;
+  const withScheme = (insecure ? 'http://' : 'https://') + v;
+  return isUrl(withScheme) && new URL(withScheme).hostname !== '' ? withScheme : undefined;
 }
 
 /** `base` with `path` appended to its path (query kept where it is). */
@@ -367,14 +404,15 @@ export function readConfig(env: Env = process.env): AgentConfig {
   const propagators = list(raw(env, 'OTEL_PROPAGATORS') ?? 'tracecontext,baggage').map((s) => s.toLowerCase());
   const enabled = raw(env, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   const disabled = raw(env, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+  const protocol = oneOf(env, protocolVar, OTLP_PROTOCOLS, 'http/protobuf');
   return {
     disabled: bool(env, 'OTEL_SDK_DISABLED', false),
     serviceName,
     resourceAttributes: attrs,
     exporters: exporters(env),
     otlp: {
-      ...endpointCredentials(endpoint(env), parseKeyValueList(headersVar, raw(env, headersVar), true)),
-      protocol: oneOf(env, protocolVar, ['http/protobuf', 'http/json'] as const, 'http/protobuf'),
+      ...endpointCredentials(endpoint(env, protocol), parseKeyValueList(headersVar, raw(env, headersVar), true)),
+      protocol,
       compression: oneOf(env, compressionVar, ['gzip', 'none'] as const, 'none'),
       timeoutMs: ms(env, timeoutVar, 10000),
     },

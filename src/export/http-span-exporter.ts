@@ -2,7 +2,10 @@ import type * as zlib from 'node:zlib';
 import { RateLimitedLog, describeError, diag } from '../diag';
 import { maskUrl } from '../mask';
 import { withoutTracing } from '../suppress';
-import { HttpSender, type SendResult } from './http-sender';
+import { GrpcSender } from './grpc-sender';
+import { grpcFrame, grpcTimeout } from './grpc-wire';
+import { HttpSender } from './http-sender';
+import type { RetryingSender, SendResult } from './retrying-sender';
 import type { ExportResult, SpanExporter, SpanRecord } from './span-record';
 import { postSync } from './sync-sender';
 
@@ -14,6 +17,8 @@ export interface HttpSpanExporterOptions {
   contentType: string;
   compression: 'gzip' | 'none';
   timeoutMs: number;
+  /** Unary gRPC calls to this method path instead of HTTP POSTs (OTLP/gRPC). */
+  grpcPath?: string | undefined;
 }
 
 // One line per kind of failure a minute: a collector that is down must not flood stderr.
@@ -21,18 +26,19 @@ const LOG_INTERVAL_MS = 60_000;
 
 /**
  * What every exporter that POSTs encoded batches shares: the sender (retry, timeout,
- * suppression), rate-limited failure lines, the blocking path for `process.exit()` and
- * shutdown. A subclass only encodes, and may read an accepted response.
+ * suppression; HTTP/1.1, or gRPC over HTTP/2), rate-limited failure lines, the blocking
+ * path for `process.exit()` and shutdown. A subclass only encodes, and may read an
+ * accepted response.
  */
 export abstract class HttpSpanExporter implements SpanExporter {
   readonly #opts: HttpSpanExporterOptions;
-  readonly #sender: HttpSender;
+  readonly #sender: RetryingSender;
   protected readonly log = new RateLimitedLog(LOG_INTERVAL_MS);
   #shutdown = false;
 
   constructor(opts: HttpSpanExporterOptions) {
     this.#opts = opts;
-    this.#sender = new HttpSender(opts);
+    this.#sender = opts.grpcPath === undefined ? new HttpSender(opts) : new GrpcSender({ ...opts, path: opts.grpcPath });
   }
 
   /** The request body for a batch. */
@@ -78,19 +84,28 @@ export abstract class HttpSpanExporter implements SpanExporter {
   /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt per batch, no retry. */
   exportSync(batches: ReadonlyArray<readonly SpanRecord[]>, timeoutMs: number): number {
     if (this.#shutdown) return 0;
-    const { label, url, headers, contentType, compression } = this.#opts;
+    const { label, url, headers, contentType, compression, grpcPath } = this.#opts;
     try {
       return withoutTracing(() => {
-        const all: Record<string, string> = { ...headers, 'Content-Type': contentType };
-        if (compression === 'gzip') all['Content-Encoding'] = 'gzip';
+        const gzip = compression === 'gzip';
+        let all: Record<string, string>;
+        if (grpcPath === undefined) {
+          all = { ...headers, 'Content-Type': contentType };
+          if (gzip) all['Content-Encoding'] = 'gzip';
+        } else {
+          const { metadata } = this.#sender as GrpcSender;
+          all = { ...metadata, 'content-type': 'application/grpc', te: 'trailers', 'grpc-timeout': grpcTimeout(timeoutMs) };
+          if (gzip) all['grpc-encoding'] = 'gzip';
+        }
         // zlib only when asked for: it is not loaded at startup.
-        const gzipSync = compression === 'gzip' ? (require('node:zlib') as typeof zlib).gzipSync : undefined;
+        const gzipSync = gzip ? (require('node:zlib') as typeof zlib).gzipSync : undefined;
         const bodies = batches.map((spans) => {
           const encoded = this.encode(spans);
           const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
-          return gzipSync === undefined ? raw : gzipSync(raw, { level: 1 });
+          const body = gzipSync === undefined ? raw : gzipSync(raw, { level: 1 });
+          return grpcPath === undefined ? body : grpcFrame(body, gzip);
         });
-        return bodies.length === 0 ? 0 : postSync(url, all, bodies, timeoutMs);
+        return bodies.length === 0 ? 0 : postSync({ url, headers: all, grpcPath }, bodies, timeoutMs);
       });
     } catch (err) {
       diag.debug(`blocking ${label} export failed: ${describeError(err)}`);
@@ -106,14 +121,14 @@ export abstract class HttpSpanExporter implements SpanExporter {
 
 function failureMessage(result: SendResult): string {
   const attempts = result.attempts === 1 ? '1 attempt' : `${result.attempts} attempts`;
-  if (result.status !== 0) {
-    const detail = result.body.length > 0 ? `: ${result.body.subarray(0, 200).toString('utf8')}` : '';
-    return `HTTP ${result.status} after ${attempts}${detail}`;
+  if (result.label !== undefined) {
+    const detail = result.detail === undefined ? '' : `: ${result.detail}`;
+    return `${result.label} after ${attempts}${detail}`;
   }
   return `${describeError(result.error)} after ${attempts}`;
 }
 
 function failureKey(result: SendResult): string {
-  if (result.status !== 0) return `status-${result.status}`;
+  if (result.label !== undefined) return `status-${result.label}`;
   return `error-${(result.error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown'}`;
 }

@@ -1,13 +1,18 @@
 import { describeError, diag } from '../diag';
+import { GRPC_TRACE_EXPORT_PATH } from './grpc-wire';
 import { HttpSpanExporter } from './http-span-exporter';
 import { encodeTraceRequestJson } from './otlp-json-encoder';
 import { encodeTraceRequestProto } from './otlp-proto-encoder';
+import { ProtoReader } from './proto-reader';
 import type { Resource, SpanRecord } from './span-record';
 
-/** Options of the OTLP/HTTP exporter; `url` is the full traces endpoint (…/v1/traces). */
+/**
+ * Options of the OTLP exporter; `url` is the full traces endpoint (…/v1/traces) for
+ * OTLP/HTTP and the collector's origin for OTLP/gRPC.
+ */
 export interface OtlpHttpExporterOptions {
   url: string;
-  protocol: 'http/protobuf' | 'http/json';
+  protocol: 'http/protobuf' | 'http/json' | 'grpc';
   headers: Record<string, string>;
   compression: 'gzip' | 'none';
   timeoutMs: number;
@@ -23,7 +28,10 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Exports spans over OTLP/HTTP (protobuf or JSON); failures are logged, never thrown. */
+/**
+ * Exports spans over OTLP/HTTP (protobuf or JSON) or OTLP/gRPC (the same protobuf bytes
+ * in a unary call); failures are logged, never thrown.
+ */
 export class OtlpHttpExporter extends HttpSpanExporter {
   readonly #json: boolean;
   readonly #resource: Resource;
@@ -37,6 +45,7 @@ export class OtlpHttpExporter extends HttpSpanExporter {
       contentType: json ? 'application/json' : 'application/x-protobuf',
       compression: options.compression,
       timeoutMs: options.timeoutMs,
+      grpcPath: options.protocol === 'grpc' ? GRPC_TRACE_EXPORT_PATH : undefined,
     });
     this.#json = json;
     this.#resource = options.resource;
@@ -122,53 +131,4 @@ export function parsePartialSuccessProto(body: Uint8Array): PartialSuccess | und
     }
   }
   return partial;
-}
-
-/** Just enough of a protobuf reader for a response message; throws on truncated input. */
-class ProtoReader {
-  readonly #buf: Uint8Array;
-  #pos = 0;
-
-  constructor(buf: Uint8Array) {
-    this.#buf = buf;
-  }
-
-  done(): boolean {
-    return this.#pos >= this.#buf.length;
-  }
-
-  /** A varint as a number; exact up to 2^53, which covers any count a collector reports. */
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.#pos >= this.#buf.length) throw new Error('truncated varint');
-      const byte = this.#buf[this.#pos++]!;
-      result += (byte & 0x7f) * scale;
-      if (byte < 0x80) return result;
-      scale *= 128;
-    }
-    throw new Error('varint too long');
-  }
-
-  bytes(): Uint8Array {
-    const len = this.varint();
-    if (this.#pos + len > this.#buf.length) throw new Error('truncated field');
-    const out = this.#buf.subarray(this.#pos, this.#pos + len);
-    this.#pos += len;
-    return out;
-  }
-
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.#advance(8);
-    else if (wireType === 2) this.bytes();
-    else if (wireType === 5) this.#advance(4);
-    else throw new Error(`unsupported wire type ${wireType}`);
-  }
-
-  #advance(n: number): void {
-    if (this.#pos + n > this.#buf.length) throw new Error('truncated field');
-    this.#pos += n;
-  }
 }

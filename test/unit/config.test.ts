@@ -65,6 +65,34 @@ describe('readConfig', () => {
     expect(config.otlp.timeoutMs).toBe(2500);
   });
 
+  it('reads OTLP/gRPC: port 4317 by default, endpoints used as is, INSECURE only for an endpoint without a scheme', () => {
+    const grpc = (env: Record<string, string>) => capture({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', ...env });
+    expect(grpc({}).config.otlp).toMatchObject({ protocol: 'grpc', url: 'http://localhost:4317' });
+    expect(grpc({}).lines).toEqual([]);
+    expect(capture({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'GRPC' }).config.otlp.protocol).toBe('grpc');
+    // No /v1/traces: the gRPC method names the signal.
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4317' }).config.otlp.url).toBe('http://collector:4317');
+    expect(grpc({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector:4317' }).config.otlp.url).toBe('https://collector:4317');
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }).config.otlp.url).toBe('https://collector:4317');
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_INSECURE: 'true' }).config.otlp.url).toBe(
+      'http://collector:4317',
+    );
+    expect(
+      grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_INSECURE: 'false', OTEL_EXPORTER_OTLP_TRACES_INSECURE: 'true' })
+        .config.otlp.url,
+    ).toBe('http://collector:4317');
+    // A scheme wins over INSECURE (spec: https takes precedence).
+    expect(grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://collector:4317', OTEL_EXPORTER_OTLP_INSECURE: 'true' }).config.otlp.url).toBe(
+      'https://collector:4317',
+    );
+    const bad = grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317', OTEL_EXPORTER_OTLP_INSECURE: 'maybe' });
+    expect(bad.lines).toEqual([expect.stringContaining('OTEL_EXPORTER_OTLP_INSECURE="maybe"')]);
+    expect(bad.config.otlp.url).toBe('https://collector:4317');
+    const unix = grpc({ OTEL_EXPORTER_OTLP_ENDPOINT: 'unix:///tmp/otel.sock' });
+    expect(unix.config.otlp.url).toBe('http://localhost:4317');
+    expect(unix.lines).toEqual([expect.stringContaining('OTEL_EXPORTER_OTLP_ENDPOINT')]);
+  });
+
   it('lets OTEL_SERVICE_NAME win over service.name in OTEL_RESOURCE_ATTRIBUTES', () => {
     const { config } = capture({
       OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs,deployment.environment.name=prod,team=a%2Cb',

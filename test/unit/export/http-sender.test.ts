@@ -1,12 +1,12 @@
 import { ROOT_CONTEXT, context, type Context, type ContextManager } from '@opentelemetry/api';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { createServer } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSender, parseRetryAfter, type HttpSenderOptions } from '../../../src/export/http-sender';
 import { isTracingSuppressed } from '../../../src/suppress';
 import { startOtlpReceiver, type OtlpReceiver } from '../../helpers/otlp-receiver';
+import { closedPort } from '../../helpers/closed-port';
 import { runNode } from '../../helpers/run-node';
 
 // Node's default server keep-alive timeout, which the test receiver keeps.
@@ -29,15 +29,6 @@ function sender(overrides: Partial<HttpSenderOptions> = {}): HttpSender {
   });
   senders.push(s);
   return s;
-}
-
-/** A port nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 beforeAll(async () => {
