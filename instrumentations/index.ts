@@ -87,6 +87,17 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./hapi') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // Patches @nestjs/core's main module (CommonJS to 11, an ES module from 12, where its
+    // internal files load out of a require hook's sight): NestApplication#init and
+    // NestFactory.create. The packages of each major are installed together (test/fixtures/nest10).
+    name: 'nestjs',
+    // OpenTelemetry's name for its NestJS instrumentation.
+    aliases: ['nestjs-core'],
+    targets: [{ module: '@nestjs/core', versions: '>=10.0.0 <13' }],
+    testedWith: ['nest10', '@nestjs/core'],
+    load: () => (require('./nestjs') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Client#query makes the spans (lib/client.js is required by the CJS and ESM entries alike);
     // pg-pool's connect keeps waiters in their caller's context.
     name: 'pg',
