@@ -119,6 +119,20 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./mysql2') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // graphql 15/16: execute, parse and validate in their CommonJS files (which `import`
+    // reaches too); graphql 17: its tracing channels, subscribed to when its main module
+    // loads (CommonJS or ESM). Each target's patch checks the major.
+    name: 'graphql',
+    targets: [
+      { module: 'graphql', versions: '>=15.0.0 <18' },
+      { module: 'graphql', versions: '>=15.0.0 <18', file: 'execution/execute.js' },
+      { module: 'graphql', versions: '>=15.0.0 <18', file: 'language/parser.js' },
+      { module: 'graphql', versions: '>=15.0.0 <18', file: 'validation/validate.js' },
+    ],
+    testedWith: ['graphql15', 'graphql', 'graphql17'],
+    load: () => (require('./graphql') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Log correlation: the trace mixin on every logger the pino() factory makes.
     name: 'pino',
     targets: [{ module: 'pino', versions: '>=5.14.0 <11' }],

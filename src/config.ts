@@ -354,6 +354,7 @@ function instrumentationSettings(env: Env): InstrumentationSettings {
     },
     express: { middlewareSpans: bool(env, 'WAYMARK_EXPRESS_MIDDLEWARE_SPANS', false) },
     koa: { middlewareSpans: bool(env, 'WAYMARK_KOA_MIDDLEWARE_SPANS', false) },
+    graphql: { resolverSpans: bool(env, 'WAYMARK_GRAPHQL_RESOLVER_SPANS', false) },
     console: { traceContext: bool(env, 'WAYMARK_CONSOLE_TRACE_CONTEXT', false) },
   };
 }

@@ -8,6 +8,7 @@ export interface InstrumentationSettings {
   readonly http: HttpSettings;
   readonly express: ExpressSettings;
   readonly koa: KoaSettings;
+  readonly graphql: GraphqlSettings;
   readonly console: ConsoleSettings;
 }
 
@@ -38,6 +39,14 @@ export interface KoaSettings {
   readonly middlewareSpans: boolean;
 }
 
+export interface GraphqlSettings {
+  /**
+   * INTERNAL spans per resolver with a function of its own, one per field path with list
+   * indexes collapsed (`users.*.posts`) (`WAYMARK_GRAPHQL_RESOLVER_SPANS=true`).
+   */
+  readonly resolverSpans: boolean;
+}
+
 export interface ConsoleSettings {
   /** Lines of console.log/info/warn/error/debug written inside a span end with the trace ids (`WAYMARK_CONSOLE_TRACE_CONTEXT=true`). */
   readonly traceContext: boolean;
@@ -55,5 +64,6 @@ export const DEFAULT_SETTINGS: InstrumentationSettings = Object.freeze({
   }),
   express: Object.freeze({ middlewareSpans: false }),
   koa: Object.freeze({ middlewareSpans: false }),
+  graphql: Object.freeze({ resolverSpans: false }),
   console: Object.freeze({ traceContext: false }),
 });

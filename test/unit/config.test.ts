@@ -174,6 +174,14 @@ describe('readConfig', () => {
     expect(lines[0]).toContain('WAYMARK_KOA_MIDDLEWARE_SPANS');
   });
 
+  it('hands WAYMARK_GRAPHQL_RESOLVER_SPANS to the graphql instrumentation (off unless true; anything else: one warn line)', () => {
+    expect(capture({}).config.instrumentations.settings.graphql.resolverSpans).toBe(false);
+    expect(capture({ WAYMARK_GRAPHQL_RESOLVER_SPANS: 'TRUE' }).config.instrumentations.settings.graphql.resolverSpans).toBe(true);
+    const { config, lines } = capture({ WAYMARK_GRAPHQL_RESOLVER_SPANS: 'on' });
+    expect(config.instrumentations.settings.graphql.resolverSpans).toBe(false);
+    expect(lines).toEqual(['[waymark] warn: invalid WAYMARK_GRAPHQL_RESOLVER_SPANS="on"; using the default (false)']);
+  });
+
   it('hands WAYMARK_CONSOLE_TRACE_CONTEXT to the console instrumentation (off unless true)', () => {
     expect(capture({}).config.instrumentations.settings.console.traceContext).toBe(false);
     expect(capture({ WAYMARK_CONSOLE_TRACE_CONTEXT: 'TRUE' }).config.instrumentations.settings.console.traceContext).toBe(true);
