@@ -52,6 +52,25 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./amqplib') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // nats 2 and the 3.x packages (@nats-io/transport-node's core, @nats-io/jetstream): the
+    // connection, its protocol handler, the iterator under subscriptions and consumers.
+    name: 'nats',
+    targets: [
+      { module: 'nats', versions: '>=2.17.0 <3', file: 'lib/nats-base-client/nats.js' },
+      { module: 'nats', versions: '>=2.17.0 <3', file: 'lib/nats-base-client/protocol.js' },
+      { module: 'nats', versions: '>=2.17.0 <3', file: 'lib/nats-base-client/queued_iterator.js' },
+      { module: 'nats', versions: '>=2.17.0 <3', file: 'lib/jetstream/jsclient.js' },
+      { module: 'nats', versions: '>=2.17.0 <3', file: 'lib/jetstream/consumer.js' },
+      { module: '@nats-io/nats-core', versions: '>=3.0.0 <4', file: 'lib/nats.js' },
+      { module: '@nats-io/nats-core', versions: '>=3.0.0 <4', file: 'lib/protocol.js' },
+      { module: '@nats-io/nats-core', versions: '>=3.0.0 <4', file: 'lib/queued_iterator.js' },
+      { module: '@nats-io/jetstream', versions: '>=3.0.0 <4', file: 'lib/jsclient.js' },
+      { module: '@nats-io/jetstream', versions: '>=3.0.0 <4', file: 'lib/consumer.js' },
+    ],
+    testedWith: ['nats', '@nats-io/transport-node', '@nats-io/jetstream'],
+    load: () => (require('./nats') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     name: 'express',
     targets: [
       // Express 4 routes through its own lib/router; Express 5 through the router@2 package.
