@@ -152,6 +152,16 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./graphql') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // mysqljs: internal files, where the classes are defined (the main file loads them lazily).
+    name: 'mysql',
+    targets: [
+      { module: 'mysql', versions: '>=2.0.0 <3', file: 'lib/Connection.js' },
+      { module: 'mysql', versions: '>=2.0.0 <3', file: 'lib/Pool.js' },
+    ],
+    testedWith: ['mysql'],
+    load: () => (require('./mysql') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Log correlation: the trace mixin on every logger the pino() factory makes.
     name: 'pino',
     targets: [{ module: 'pino', versions: '>=5.14.0 <11' }],

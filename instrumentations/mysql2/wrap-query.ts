@@ -1,12 +1,12 @@
 import {
   callInSpan,
+  observeEmitter,
   startSqlCall,
   type AnyFunction,
   type Callback,
   type InstrumentationKit,
   type MakeWrapper,
 } from '../../src/instrument';
-import { observeCommand, type Command } from './command';
 import { MYSQL_OUTCOME, readMysqlCall, type MysqlConnectionLike } from './recipe';
 
 /**
@@ -32,12 +32,18 @@ export function wrapConnectionQuery(kit: InstrumentationKit): MakeWrapper {
         else hasCallback = false;
       }
       const cmd = callInSpan(call, original, this, args);
-      if (!hasCallback) kit.safe2(observeCommand, kit, { cmd, call });
+      if (!hasCallback) kit.safe2(observeEmitter, kit, { emitter: cmd, call });
       return cmd;
     };
 }
 
-/** mysql2's query command (an EventEmitter with `sql` and `onResult`), as opposed to options. */
+/** A mysql2 command (Query, Execute): an EventEmitter with `sql` and its callback, `onResult`. */
+interface Command {
+  emit(event: string | symbol, ...args: unknown[]): boolean;
+  onResult?: Callback;
+}
+
+/** mysql2's query command, as opposed to an options object. */
 function isCommand(sql: unknown): sql is Command {
   return sql !== null && typeof sql === 'object' && typeof (sql as Command).emit === 'function' && 'onResult' in sql;
 }

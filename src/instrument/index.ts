@@ -37,6 +37,7 @@ export {
 export { recordError, errorType } from './record-error';
 export { wrapPoolCheckout } from './pool-checkout';
 export { wrapDetached } from './detached-call';
+export { observeEmitter, type EmitterCall, type QueryEmitter } from './observe-emitter';
 
 // Web frameworks: the server span of the request the http instrumentation traces.
 export {

@@ -3,7 +3,7 @@ import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../../helper
 import { runNode } from '../../helpers/run-node';
 
 // `node --import ./register.mjs app.mjs`: an ESM app querying PostgreSQL (pg) or MariaDB
-// (mysql2/promise) is instrumented with that one flag. Both fixtures run the same queries:
+// (mysql2/promise, mysql) is instrumented with that one flag. Every fixture runs the same queries:
 // two that succeed and one with a syntax error, inside a manual span.
 // Runs against the build: `npm run build` first (npm test does).
 
@@ -29,6 +29,14 @@ const DRIVERS: Driver[] = [
   },
   {
     name: 'mysql2',
+    system: 'mysql',
+    errorType: 'ER_PARSE_ERROR',
+    spanNames: ['SELECT', 'SELECT', 'mysql'],
+    queryTexts: ['SELEC ?', 'SELECT ? + ? AS answer', 'SELECT ? + ? AS n, ? AS s'],
+    failedAttributes: { 'error.type': 'ER_PARSE_ERROR', 'db.response.status_code': '1064' },
+  },
+  {
+    name: 'mysql',
     system: 'mysql',
     errorType: 'ER_PARSE_ERROR',
     spanNames: ['SELECT', 'SELECT', 'mysql'],
