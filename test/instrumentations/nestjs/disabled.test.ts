@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { isWrapped } from '../../../src/instrument/wrap';
-import { createCatsApp, listen, loadNest, NEST_VERSIONS_UNDER_TEST, PLATFORMS, serverSpanFor, setupNest, traceOf } from './helpers';
+import { close, createCatsApp, listen, loadNest, NEST_VERSIONS_UNDER_TEST, PLATFORMS, serverSpanFor, setupNest, traceOf } from './helpers';
 
 // OTEL_NODE_DISABLED_INSTRUMENTATIONS=nestjs: Nest behaves as without the agent, and its
 // requests get what Express or Fastify alone give. The positive control (the same app with
@@ -37,7 +37,7 @@ describe.each(NEST_VERSIONS_UNDER_TEST.flatMap((v) => PLATFORMS.map((platform) =
         expect(failed.attributes['error.type']).toBe('500');
         expect(failed.events).toHaveLength(0);
       } finally {
-        await app.close();
+        await close(app);
       }
       expect(agent.finishedSpans().filter((s) => s.scope.name === 'waymark/nestjs')).toEqual([]);
     });

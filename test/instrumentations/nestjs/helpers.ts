@@ -63,3 +63,10 @@ export async function listen(app: Any): Promise<string> {
 function majorOf(tested: TestedPackage): number {
   return tested.name === '@nestjs/core' ? tested.major : installedPackage('@nestjs/core', tested.dir).major;
 }
+
+/** Closes the app without waiting out the test client's keep-alive sockets. */
+export async function close(app: Any): Promise<void> {
+  const closing = app.close();
+  app.getHttpServer().closeAllConnections();
+  await closing;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { SpanRecord } from '../../../src/export/span-record';
-import { createCatsApp, listen, loadNest, NEST_VERSIONS_UNDER_TEST, PLATFORMS, pollSpans, serverSpanFor, setupNest, traceOf, type Any } from './helpers';
+import { close, createCatsApp, listen, loadNest, NEST_VERSIONS_UNDER_TEST, PLATFORMS, pollSpans, serverSpanFor, setupNest, traceOf, type Any } from './helpers';
 
 const { agent } = setupNest();
 const noWork = async (id: string) => `work ${id}`;
@@ -16,7 +16,7 @@ describe.each(NEST_VERSIONS_UNDER_TEST.flatMap((v) => PLATFORMS.map((platform) =
       app.setGlobalPrefix('api');
       base = await listen(app);
     });
-    afterAll(() => app.close());
+    afterAll(() => close(app));
 
     it('GET /api/cats/:id → CatsController.findOne → findOne, answered as Nest answers it', async () => {
       const res = await fetch(`${base}/api/cats/7`);
