@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { diag, setLogLevel, type LogLevel } from './diag';
 import { maskHeaderMember, maskUrl } from './mask';
+import type { TlsFile, TlsSettings } from './export/tls-options';
 import type { DbStatementMode, InstrumentationSettings } from './instrument/settings';
 
 /**
@@ -20,6 +21,8 @@ export interface AgentConfig {
     headers: Record<string, string>;
     compression: 'gzip' | 'none';
     timeoutMs: number;
+    /** OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE, _CLIENT_CERTIFICATE, _CLIENT_KEY (read when the exporter is made). */
+    tls: TlsSettings;
   };
   zipkin: { url: string; headers: Record<string, string>; timeoutMs: number };
   sampler: { name: SamplerName; arg: number };
@@ -264,6 +267,29 @@ function otlpVar(env: Env, suffix: string): string {
     : `OTEL_EXPORTER_OTLP_${suffix}`;
 }
 
+/**
+ * The TLS file settings (paths: the files are read and checked when the exporter is made).
+ * A client certificate needs its key and the other way round; one without the other is
+ * reported and neither is used.
+ */
+function tlsSettings(env: Env): TlsSettings {
+  const file = (suffix: string): TlsFile | undefined => {
+    const variable = otlpVar(env, suffix);
+    const path = raw(env, variable);
+    return path === undefined ? undefined : { variable, file: path };
+  };
+  const certificate = file('CERTIFICATE');
+  const clientCertificate = file('CLIENT_CERTIFICATE');
+  const clientKey = file('CLIENT_KEY');
+  if (clientCertificate !== undefined && clientKey !== undefined) return { certificate, clientCertificate, clientKey };
+  const alone = clientCertificate ?? clientKey;
+  if (alone !== undefined) {
+    const missing = clientCertificate === undefined ? 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE' : 'OTEL_EXPORTER_OTLP_CLIENT_KEY';
+    diag.warn(`${alone.variable} is set without ${missing}: a client certificate needs both; none is presented`);
+  }
+  return { certificate };
+}
+
 function samplerArg(env: Env, name: SamplerName): number {
   const v = raw(env, 'OTEL_TRACES_SAMPLER_ARG');
   if (!name.endsWith('traceidratio')) return 1;
@@ -416,6 +442,7 @@ export function readConfig(env: Env = process.env): AgentConfig {
       protocol,
       compression: oneOf(env, compressionVar, ['gzip', 'none'] as const, 'none'),
       timeoutMs: ms(env, timeoutVar, 10000),
+      tls: tlsSettings(env),
     },
     zipkin: {
       ...endpointCredentials(zipkinEndpoint(env), {}),

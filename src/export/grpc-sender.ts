@@ -1,5 +1,4 @@
 import type * as zlib from 'node:zlib';
-import type { SecureClientSessionOptions } from 'node:http2';
 import { describeError, diag } from '../diag';
 import { GrpcClient, type GrpcResponse } from './grpc-client';
 import {
@@ -15,11 +14,12 @@ import {
   retryInfoDelayMs,
 } from './grpc-wire';
 import { sendableHeaders } from './http-sender';
+import { explainTlsError, type TlsConnectOptions } from './tls-options';
 import {
   EMPTY,
   MAX_RESPONSE_BYTES,
   RetryingSender,
-  isRetryableError,
+  noAnswer,
   type Answer,
   type RetryOptions,
   type Transport,
@@ -33,7 +33,8 @@ export interface GrpcSenderOptions extends RetryOptions {
   path: string;
   /** Sent as call metadata (OTEL_EXPORTER_OTLP_HEADERS). */
   headers: Record<string, string>;
-  tls?: SecureClientSessionOptions | undefined;
+  /** For an https: URL: the configured CA and client certificate. */
+  tls?: TlsConnectOptions | undefined;
 }
 
 // The transport's own headers, HTTP/2's connection-specific ones (which node:http2 refuses)
@@ -57,18 +58,22 @@ class GrpcTransport implements Transport {
   readonly #client: GrpcClient;
   readonly #path: string;
   readonly #compressed: boolean;
+  readonly #host: string;
+  readonly #tls: TlsConnectOptions | undefined;
 
-  constructor(client: GrpcClient, path: string, compressed: boolean) {
+  constructor(client: GrpcClient, path: string, compressed: boolean, host: string, tls: TlsConnectOptions | undefined) {
     this.#client = client;
     this.#path = path;
     this.#compressed = compressed;
+    this.#host = host;
+    this.#tls = tls;
   }
 
   post(payload: Buffer, timeoutMs: number): Promise<Answer> {
     const body = grpcFrame(payload, this.#compressed);
     return this.#client.call(this.#path, body, { 'grpc-timeout': grpcTimeout(timeoutMs) }, timeoutMs, MAX_RESPONSE_BYTES).then(
       (response) => readAnswer(response),
-      (error: Error) => ({ ok: false, status: 0, body: EMPTY, retryable: isRetryableError(error), error }),
+      (error: Error) => noAnswer(explainTlsError(error, this.#host, this.#tls)),
     );
   }
 
@@ -147,8 +152,10 @@ export class GrpcSender extends RetryingSender {
       headers['grpc-encoding'] = 'gzip';
       headers['grpc-accept-encoding'] = 'gzip';
     }
-    const client = new GrpcClient({ origin: new URL(options.url).origin, headers, tls: options.tls });
-    super(options, new GrpcTransport(client, options.path, gzip));
+    const url = new URL(options.url);
+    const secureContext = options.tls?.secureContext;
+    const client = new GrpcClient({ origin: url.origin, headers, tls: secureContext === undefined ? undefined : { secureContext } });
+    super(options, new GrpcTransport(client, options.path, gzip, url.host, options.tls));
     this.metadata = metadata;
   }
 }

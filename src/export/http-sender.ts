@@ -1,10 +1,10 @@
 import { diag } from '../diag';
 import { Http1Client } from './http1-client';
+import { explainTlsError, type TlsConnectOptions } from './tls-options';
 import {
-  EMPTY,
   MAX_RESPONSE_BYTES,
   RetryingSender,
-  isRetryableError,
+  noAnswer,
   type Answer,
   type RetryOptions,
   type Transport,
@@ -20,6 +20,8 @@ export interface HttpSenderOptions extends RetryOptions {
   url: string;
   headers: Record<string, string>;
   contentType: string;
+  /** For an https: URL: the configured CA and client certificate. */
+  tls?: TlsConnectOptions | undefined;
 }
 
 /** Parses a Retry-After header (delay-seconds or HTTP-date) into milliseconds from `now`. */
@@ -64,9 +66,13 @@ export function sendableHeaders(
 /** OTLP/HTTP over the exporter's own HTTP/1.1 client. */
 class Http1Transport implements Transport {
   readonly #client: Http1Client;
+  readonly #host: string;
+  readonly #tls: TlsConnectOptions | undefined;
 
-  constructor(client: Http1Client) {
+  constructor(client: Http1Client, host: string, tls: TlsConnectOptions | undefined) {
     this.#client = client;
+    this.#host = host;
+    this.#tls = tls;
   }
 
   post(payload: Buffer, timeoutMs: number): Promise<Answer> {
@@ -83,7 +89,7 @@ class Http1Transport implements Transport {
           detail: ok || response.body.length === 0 ? undefined : response.body.subarray(0, 200).toString('utf8'),
         };
       },
-      (error: Error) => ({ ok: false, status: 0, body: EMPTY, retryable: isRetryableError(error), error }),
+      (error: Error) => noAnswer(explainTlsError(error, this.#host, this.#tls)),
     );
   }
 
@@ -103,6 +109,8 @@ export class HttpSender extends RetryingSender {
     // Keep-alive (on Node 20, `http.request` over a reused connection cost ~0.5 µs of client
     // CPU per span of a 512-span batch, global fetch ~3.1 µs); idle
     // connections are unreferenced, so an idle exporter never keeps the process alive.
-    super(options, new Http1Transport(new Http1Client({ url: new URL(options.url), headers })));
+    const url = new URL(options.url);
+    const client = new Http1Client({ url, headers, secureContext: options.tls?.secureContext });
+    super(options, new Http1Transport(client, url.host, options.tls));
   }
 }

@@ -8,6 +8,7 @@ import { HttpSender } from './http-sender';
 import type { RetryingSender, SendResult } from './retrying-sender';
 import type { ExportResult, SpanExporter, SpanRecord } from './span-record';
 import { postSync } from './sync-sender';
+import { loadTlsOptions, type TlsConnectOptions, type TlsSettings } from './tls-options';
 
 export interface HttpSpanExporterOptions {
   /** Names the exporter in diagnostics ("OTLP", "Zipkin"). */
@@ -19,6 +20,8 @@ export interface HttpSpanExporterOptions {
   timeoutMs: number;
   /** Unary gRPC calls to this method path instead of HTTP POSTs (OTLP/gRPC). */
   grpcPath?: string | undefined;
+  /** The CA and client certificate files for an https: URL. */
+  tls?: TlsSettings | undefined;
 }
 
 // One line per kind of failure a minute: a collector that is down must not flood stderr.
@@ -33,12 +36,15 @@ const LOG_INTERVAL_MS = 60_000;
 export abstract class HttpSpanExporter implements SpanExporter {
   readonly #opts: HttpSpanExporterOptions;
   readonly #sender: RetryingSender;
+  readonly #tls: TlsConnectOptions | undefined;
   protected readonly log = new RateLimitedLog(LOG_INTERVAL_MS);
   #shutdown = false;
 
   constructor(opts: HttpSpanExporterOptions) {
     this.#opts = opts;
-    this.#sender = opts.grpcPath === undefined ? new HttpSender(opts) : new GrpcSender({ ...opts, path: opts.grpcPath });
+    this.#tls = loadTlsOptions(opts.url, opts.tls, opts.label);
+    const senderOptions = { ...opts, tls: this.#tls };
+    this.#sender = opts.grpcPath === undefined ? new HttpSender(senderOptions) : new GrpcSender({ ...senderOptions, path: opts.grpcPath });
   }
 
   /** The request body for a batch. */
@@ -105,7 +111,7 @@ export abstract class HttpSpanExporter implements SpanExporter {
           const body = gzipSync === undefined ? raw : gzipSync(raw, { level: 1 });
           return grpcPath === undefined ? body : grpcFrame(body, gzip);
         });
-        return bodies.length === 0 ? 0 : postSync({ url, headers: all, grpcPath }, bodies, timeoutMs);
+        return bodies.length === 0 ? 0 : postSync({ url, headers: all, grpcPath, tls: this.#tls?.pem }, bodies, timeoutMs);
       });
     } catch (err) {
       diag.debug(`blocking ${label} export failed: ${describeError(err)}`);
@@ -125,7 +131,8 @@ function failureMessage(result: SendResult): string {
     const detail = result.detail === undefined ? '' : `: ${result.detail}`;
     return `${result.label} after ${attempts}${detail}`;
   }
-  return `${describeError(result.error)} after ${attempts}`;
+  // One line: OpenSSL's messages end in a newline.
+  return `${describeError(result.error).replace(/\s*\n\s*/g, ' ').trim()} after ${attempts}`;
 }
 
 function failureKey(result: SendResult): string {

@@ -20,6 +20,8 @@ export interface Http1ClientOptions {
   url: URL;
   /** Header lines sent with every request (validated by the caller). */
   headers: Record<string, string>;
+  /** For https: the configured CA and client certificate; Node's defaults without. */
+  secureContext?: tls.SecureContext | undefined;
 }
 
 // Idle keep-alive connections kept for reuse; one export at a time needs one.
@@ -45,7 +47,7 @@ class Connection {
   #exchange: Exchange | undefined;
   #onIdleEnd: (() => void) | undefined;
 
-  constructor(url: URL, onIdleEnd: (c: Connection) => void) {
+  constructor(url: URL, secureContext: tls.SecureContext | undefined, onIdleEnd: (c: Connection) => void) {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const secure = url.protocol === 'https:';
     const port = Number(url.port) || (secure ? 443 : 80);
@@ -53,7 +55,7 @@ class Connection {
       // TLS sockets deliver plaintext through 'data' only.
       const tlsModule = require('node:tls') as typeof tls;
       const servername = net.isIP(host) === 0 ? host : undefined;
-      this.socket = tlsModule.connect({ host, port, servername, ALPNProtocols: ['http/1.1'] });
+      this.socket = tlsModule.connect({ host, port, servername, ALPNProtocols: ['http/1.1'], secureContext });
       this.socket.on('data', (chunk: Buffer) => this.#onBytes(chunk));
     } else {
       const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
@@ -139,6 +141,7 @@ class Connection {
 
 export class Http1Client {
   readonly #url: URL;
+  readonly #secureContext: tls.SecureContext | undefined;
   readonly #head: string;
   readonly #idle: Connection[] = [];
   readonly #busy = new Set<Connection>();
@@ -146,6 +149,7 @@ export class Http1Client {
 
   constructor(options: Http1ClientOptions) {
     this.#url = options.url;
+    this.#secureContext = options.secureContext;
     let head = `POST ${options.url.pathname}${options.url.search} HTTP/1.1\r\nHost: ${options.url.host}\r\nConnection: keep-alive\r\n`;
     for (const [name, value] of Object.entries(options.headers)) head += `${name}: ${value}\r\n`;
     this.#head = head;
@@ -186,7 +190,7 @@ export class Http1Client {
       if (c.usable) return c;
       c.destroy();
     }
-    return new Connection(this.#url, (c) => this.#forget(c));
+    return new Connection(this.#url, this.#secureContext, (c) => this.#forget(c));
   }
 
   /** An idle connection is unreferenced, so it never keeps the process alive. */

@@ -94,6 +94,11 @@ export function isRetryableError(error: Error | undefined): boolean {
   return error.message === 'socket hang up';
 }
 
+/** The answer for a request that got none: retryable when the connection failure is transient. */
+export function noAnswer(error: Error): Answer {
+  return { ok: false, status: 0, body: EMPTY, retryable: isRetryableError(error), error };
+}
+
 /**
  * Sends payloads through a transport with gzip, a deadline covering retries, exponential
  * backoff with full jitter, and the delay a collector asks for; always untraced. The

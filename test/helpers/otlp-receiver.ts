@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type ServerOptions as TlsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { gunzipSync } from 'node:zlib';
@@ -238,20 +239,24 @@ function decodeBody(req: ReceivedRequest): void {
   }
 }
 
-/** Starts a receiver on 127.0.0.1 with an ephemeral port; it answers 200 with an empty body unless told otherwise. */
-export async function startOtlpReceiver(opts: { responder?: Responder } = {}): Promise<OtlpReceiver> {
+/**
+ * Starts a receiver on 127.0.0.1 with an ephemeral port; it answers 200 with an empty body
+ * unless told otherwise. With `tls` it is an HTTPS server (its url names localhost).
+ */
+export async function startOtlpReceiver(opts: { responder?: Responder; tls?: TlsServerOptions } = {}): Promise<OtlpReceiver> {
   const requests: ReceivedRequest[] = [];
   let responder = opts.responder;
   const waiters = new Set<() => void>();
   const hanging = new Set<ServerResponse>();
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void handle(req, res, Buffer.concat(chunks));
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> {
     const received: ReceivedRequest = {
@@ -315,7 +320,7 @@ export async function startOtlpReceiver(opts: { responder?: Responder } = {}): P
   }
 
   return {
-    url: `http://127.0.0.1:${port}/v1/traces`,
+    url: `${opts.tls ? 'https://localhost' : 'http://127.0.0.1'}:${port}/v1/traces`,
     port,
     requests,
     spans,

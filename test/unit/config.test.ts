@@ -93,6 +93,25 @@ describe('readConfig', () => {
     expect(unix.lines).toEqual([expect.stringContaining('OTEL_EXPORTER_OTLP_ENDPOINT')]);
   });
 
+  it('reads the TLS file variables, signal-specific first; a client certificate without its key is one line and unused', () => {
+    const { config, lines } = capture({
+      OTEL_EXPORTER_OTLP_CERTIFICATE: '/etc/generic-ca.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/etc/traces-ca.pem',
+      OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: '/etc/client.pem',
+      OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: '/etc/client.key',
+    });
+    expect(lines).toEqual([]);
+    expect(config.otlp.tls).toEqual({
+      certificate: { variable: 'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', file: '/etc/traces-ca.pem' },
+      clientCertificate: { variable: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', file: '/etc/client.pem' },
+      clientKey: { variable: 'OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY', file: '/etc/client.key' },
+    });
+    expect(capture({}).config.otlp.tls).toEqual({ certificate: undefined });
+    const alone = capture({ OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: '/etc/client.pem' });
+    expect(alone.lines).toEqual([expect.stringContaining('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE is set without OTEL_EXPORTER_OTLP_CLIENT_KEY')]);
+    expect(alone.config.otlp.tls).toEqual({ certificate: undefined });
+  });
+
   it('lets OTEL_SERVICE_NAME win over service.name in OTEL_RESOURCE_ATTRIBUTES', () => {
     const { config } = capture({
       OTEL_RESOURCE_ATTRIBUTES: 'service.name=from-attrs,deployment.environment.name=prod,team=a%2Cb',
