@@ -53,6 +53,21 @@ describe.each(NEST_VERSIONS_UNDER_TEST.flatMap((v) => PLATFORMS.map((platform) =
       expect(traceOf(agent, server.traceId).every((s) => s.status.code === SpanStatusCode.UNSET)).toBe(true);
     });
 
+    it('a request-scoped controller (its handler made per request): each request gets its spans', async () => {
+      for (const id of ['1', '2']) {
+        const res = await fetch(`${base}/api/kittens/${id}`);
+        expect(await res.json()).toEqual({ kitten: id });
+        const server = await serverSpanFor(agent, base, `/api/kittens/${id}`);
+        expect(server.name).toBe('GET /api/kittens/:id');
+        const spans = await pollSpans(agent, (all) => {
+          const trace = all.filter((s) => s.traceId === server.traceId && s.scope.name === 'waymark/nestjs');
+          return trace.length >= 2 ? trace : undefined;
+        }, 'the Nest spans');
+        expect(one(spans, 'KittensController.find').parentSpanId).toBe(server.spanId);
+        expect(one(spans, 'find').parentSpanId).toBe(one(spans, 'KittensController.find').spanId);
+      }
+    });
+
     it('makes the app-creation span, named after the root module', () => {
       const created = agent
         .finishedSpans()
