@@ -22,6 +22,17 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./fetch') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // grpc-js's internal client and server files (its main file loads both). Claims the
+    // gRPC content type, so the http2 instrumentation leaves gRPC's own exchanges alone.
+    name: 'grpc',
+    targets: [
+      { module: '@grpc/grpc-js', versions: '>=1.0.0 <2', file: 'build/src/client.js' },
+      { module: '@grpc/grpc-js', versions: '>=1.0.0 <2', file: 'build/src/server.js' },
+    ],
+    testedWith: ['grpc-js1-0', '@grpc/grpc-js'],
+    load: () => (require('./grpc') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     name: 'ioredis',
     targets: [
       { module: 'ioredis', versions: '>=5.0.0 <7' },

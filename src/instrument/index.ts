@@ -38,6 +38,7 @@ export { recordError, errorType } from './record-error';
 export { wrapPoolCheckout } from './pool-checkout';
 export { wrapDetached } from './detached-call';
 export { observeEmitter, type EmitterCall, type QueryEmitter } from './observe-emitter';
+export { claimContentType, isClaimedContentType } from './claimed-content';
 
 // Web frameworks: the server span of the request the http instrumentation traces.
 export {

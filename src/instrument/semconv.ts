@@ -64,3 +64,12 @@ export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size';
  */
 export const ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY = 'messaging.rabbitmq.destination.routing_key';
 export const ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG = 'messaging.rabbitmq.message.delivery_tag';
+
+// RPC spans (gRPC). Experimental: the names OpenTelemetry's gRPC instrumentation uses.
+// https://opentelemetry.io/docs/specs/semconv/rpc/rpc-spans/
+// https://opentelemetry.io/docs/specs/semconv/rpc/grpc/
+export const ATTR_RPC_SYSTEM = 'rpc.system';
+export const ATTR_RPC_SERVICE = 'rpc.service';
+export const ATTR_RPC_METHOD = 'rpc.method';
+export const ATTR_RPC_GRPC_STATUS_CODE = 'rpc.grpc.status_code';
+export const RPC_SYSTEM_VALUE_GRPC = 'grpc';
