@@ -54,28 +54,29 @@ export function segmentsOfFieldPath(fieldPath: string): string[] {
 /** The span of the call's field path, made on its first call; undefined past the bound. */
 export function fieldSpanFor(kit: InstrumentationKit, op: Operation, call: FieldCall): FieldSpan | undefined {
   const key = collapsedPath(call.segments);
-  const known = op.fields.get(key);
+  const fields = (op.fields ??= new Map());
+  const known = fields.get(key);
   if (known !== undefined) return known;
   // A call that outlives its operation (a sibling of a failed non-null field) gets no span.
-  if (!op.open || op.fields.size >= MAX_FIELD_SPANS) return undefined;
+  if (!op.open || fields.size >= MAX_FIELD_SPANS) return undefined;
   const attributes: Attributes = {
     [ATTR_GRAPHQL_FIELD_NAME]: call.fieldName,
     [ATTR_GRAPHQL_FIELD_PATH]: key,
     [ATTR_GRAPHQL_FIELD_TYPE]: call.fieldType,
   };
-  const parent = parentField(op, call.segments);
+  const parent = parentField(fields, call.segments);
   const parentCtx = parent === undefined ? op.ctx : parent.ctx;
   const span = kit.startSpan(SPAN_RESOLVE_PREFIX + key, SpanKind.INTERNAL, attributes, parentCtx);
   const field: FieldSpan = { span, ctx: setSpan(op.ctx, span), lastEnd: 0, errors: 0 };
-  op.fields.set(key, field);
+  fields.set(key, field);
   return field;
 }
 
 /** The span of the nearest enclosing field path that has one. */
-function parentField(op: Operation, segments: readonly string[]): FieldSpan | undefined {
+function parentField(fields: ReadonlyMap<string, FieldSpan>, segments: readonly string[]): FieldSpan | undefined {
   for (let n = segments.length - 1; n > 0; n--) {
     if (segments[n - 1] === '*') continue;
-    const field = op.fields.get(segments.slice(0, n).join('.'));
+    const field = fields.get(segments.slice(0, n).join('.'));
     if (field !== undefined) return field;
   }
   return undefined;

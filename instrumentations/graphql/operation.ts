@@ -23,8 +23,8 @@ export interface FieldSpan {
  */
 export class Operation {
   #open = true;
-  /** Field path (`users.*.posts`) -> its span; made by the first resolver call on it. */
-  readonly fields = new Map<string, FieldSpan>();
+  /** Field path (`users.*.posts`) -> its span; made by the first resolver call on it (resolver spans only). */
+  fields: Map<string, FieldSpan> | undefined;
   readonly ctx: Context;
 
   constructor(
@@ -59,8 +59,11 @@ export class Operation {
   }
 
   #end(): void {
-    for (const field of this.fields.values()) endField(field);
-    this.fields.clear();
+    const fields = this.fields;
+    if (fields !== undefined) {
+      for (const field of fields.values()) endField(field);
+      fields.clear();
+    }
     this.span.end();
   }
 }

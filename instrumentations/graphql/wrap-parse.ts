@@ -1,5 +1,6 @@
 import { now, type AnyFunction, type InstrumentationKit, type MakeWrapper } from '../../src/instrument';
 import { recordParseFailure, recordValidateFailure } from './failures';
+import { instrumentSchemaResolvers } from './schema-resolvers';
 
 /** graphql 15/16 `parse(source, options)`: a span only when it throws (failures.ts). */
 export function wrapParse(kit: InstrumentationKit): MakeWrapper {
@@ -16,11 +17,18 @@ export function wrapParse(kit: InstrumentationKit): MakeWrapper {
     };
 }
 
-/** graphql 15/16 `validate(schema, document, rules, ...)`: a span only when it finds errors or throws. */
+/**
+ * graphql 15/16 `validate(schema, document, rules, ...)`: a span only when it finds errors or
+ * throws. With resolver spans on, the schema's resolvers are wrapped here already, before
+ * the first execution: servers that wrap every field when a request first executes (Apollo
+ * Server's plugin layer gives fields without a resolver one of its own) then wrap ours, and
+ * fields without a resolver stay trivial.
+ */
 export function wrapValidate(kit: InstrumentationKit): MakeWrapper {
   return (original: AnyFunction) =>
-    function validate(this: unknown, _schema?: unknown, document?: unknown): unknown {
+    function validate(this: unknown, schema?: unknown, document?: unknown): unknown {
       if (!kit.active) return original.apply(this, arguments as never);
+      if (kit.settings.graphql.resolverSpans) kit.safe2(instrumentSchemaResolvers, kit, schema);
       const start = now();
       let errors: unknown;
       try {
