@@ -173,6 +173,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./mysql') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    name: 'memcached',
+    targets: [{ module: 'memcached', versions: '>=2.2.0 <3' }],
+    testedWith: ['memcached'],
+    load: () => (require('./memcached') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Log correlation: the trace mixin on every logger the pino() factory makes.
     name: 'pino',
     targets: [{ module: 'pino', versions: '>=5.14.0 <11' }],
