@@ -176,16 +176,30 @@ const CLIENT_CERT_ALERTS = new Set([
   'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
 ]);
 
+// TLS alert numbers (RFC 8446 §6) as the ERR_SSL_* codes Node names them by.
+const ALERTS: Record<string, string> = {
+  '42': 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  '46': 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN',
+  '48': 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  '49': 'ERR_SSL_TLSV1_ALERT_ACCESS_DENIED',
+  '51': 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR',
+  '116': 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  '120': 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL',
+};
+
 /**
- * The code of a TLS failure: Node reports some (on a write, in older lines) as EPROTO with
- * OpenSSL's reason in the message ("...:SSL routines:ssl3_get_record:wrong version
- * number:..."); that reason is turned into the ERR_SSL_* code Node gives elsewhere.
+ * The code of a TLS failure. Node reports some (on a write, and in older lines) as EPROTO
+ * with OpenSSL's text in the message: "...:SSL routines:ssl3_get_record:wrong version
+ * number:...", or for an alert only "...:reason(1116):...:SSL alert number 116"; those are
+ * turned into the ERR_SSL_* code Node gives elsewhere.
  */
 function tlsCode(error: Error): string | undefined {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'EPROTO') return code;
+  const alert = /SSL alert number (\d+)/.exec(error.message)?.[1];
+  if (alert !== undefined && ALERTS[alert] !== undefined) return ALERTS[alert];
   const reason = /SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1];
-  return reason === undefined ? code : `ERR_SSL_${reason.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+  return reason === undefined || reason.startsWith('reason(') ? code : `ERR_SSL_${reason.trim().toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
 }
 
 // The connection ended with no answer: what a server that checks client certificates
@@ -211,6 +225,8 @@ export function explainTlsError(error: Error, host: string, tlsOptions: TlsConne
         : `TLS: ${host} refused the client certificate ${client.variable}=${client.file} (${code})`;
   } else if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
     message = `TLS: ${host} does not speak TLS (${code}); a plaintext collector takes an http:// endpoint`;
+  } else if (code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') {
+    message = `TLS: ${host} refused the application protocol asked for (${code}): an OTLP/gRPC port given to OTLP/HTTP, or the other way round? OTEL_EXPORTER_OTLP_PROTOCOL chooses`;
   } else if (client !== undefined && CLOSED.has(code)) {
     message = `${error.message} (${host} closed the TLS connection unanswered: it may refuse the client certificate ${client.variable}=${client.file})`;
   }

@@ -164,6 +164,12 @@ describe('TLS files that cannot be used', () => {
     expect(logs).toEqual([expect.stringContaining('OTEL_EXPORTER_OTLP_CERTIFICATE is set but the OTLP endpoint is not https; it is not used')]);
   });
 
+  it('OTLP/HTTP pointed at a gRPC-only TLS port is told about the protocol', async () => {
+    const r = await receiver('grpc');
+    expect((await exporter('http/protobuf', `${r.url}/v1/traces`, { certificate: CA(certs.caCert) }).export([makeSpan()])).ok).toBe(false);
+    expect(logs).toEqual([expect.stringContaining('refused the application protocol asked for (ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL)')]);
+  });
+
   it('a plaintext collector behind an https endpoint is said to not speak TLS', async () => {
     const plain = await startOtlpReceiver();
     open.push(plain);
