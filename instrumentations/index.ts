@@ -82,6 +82,16 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./nats') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // MQTT.js: the client class (5: build/lib/client.js; 4: lib/client.js).
+    name: 'mqtt',
+    targets: [
+      { module: 'mqtt', versions: '>=5.0.0 <6', file: 'build/lib/client.js' },
+      { module: 'mqtt', versions: '>=4.0.0 <5', file: 'lib/client.js' },
+    ],
+    testedWith: ['mqtt4', 'mqtt'],
+    load: () => (require('./mqtt') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     name: 'express',
     targets: [
       // Express 4 routes through its own lib/router; Express 5 through the router@2 package.
