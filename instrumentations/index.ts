@@ -189,6 +189,17 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./memcached') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // Client.prototype.send of every AWS SDK v3 client: @smithy/smithy-client (SDK 3.363 to
+    // ~3.1000), then @smithy/core's client submodule (which late 4.x smithy-client re-exports).
+    name: 'aws-sdk',
+    targets: [
+      { module: '@smithy/smithy-client', versions: '>=1.0.3 <5' },
+      { module: '@smithy/core', versions: '>=3.24.0 <4', file: 'dist-cjs/submodules/client/index.js' },
+    ],
+    testedWith: ['aws-s3-3.363', 'aws-dynamodb-3.363', 'aws-s3-3.1000', '@aws-sdk/client-s3', '@aws-sdk/client-dynamodb', '@aws-sdk/client-sqs', '@aws-sdk/client-sns'],
+    load: () => (require('./aws-sdk') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     // Log correlation: the trace mixin on every logger the pino() factory makes.
     name: 'pino',
     targets: [{ module: 'pino', versions: '>=5.14.0 <11' }],

@@ -56,6 +56,11 @@ export const propagation = {
     const p = apiGlobals()?.propagation;
     return p !== undefined ? p.extract(ctx, carrier, getter) : ctx;
   },
+  /** The keys the registered propagator writes (a carrier that must ask for them by name: SQS). */
+  fields(): string[] {
+    const fields = apiGlobals()?.propagation?.fields();
+    return Array.isArray(fields) ? fields : [];
+  },
 };
 
 /**

@@ -47,6 +47,7 @@ describe('api-globals', () => {
     appPropagation.inject(ROOT_CONTEXT, carrier);
     expect(carrier).toEqual({ ours: 'x' });
     expect(propagation.extract(ROOT_CONTEXT, {}).getValue(KEY)).toBe('ours');
+    expect(propagation.fields()).toEqual(['ours']);
     expect(appTrace.getTracerProvider()).toBe(tp);
     expect(registeredTracer('t')).toBeDefined();
     manager.disable();
@@ -78,6 +79,7 @@ describe('api-globals', () => {
     expect(context.with(ROOT_CONTEXT, function (this: unknown, a: number) { return [this, a]; }, self, 7)).toEqual([self, 7]);
     const fn = () => 1;
     expect(context.bind(ROOT_CONTEXT, fn)).toBe(fn);
+    expect(propagation.fields()).toEqual([]);
     expect(registeredTracer('t')).toBeUndefined();
     expect(propagation.extract(ROOT_CONTEXT, { traceparent: 'x' })).toBe(ROOT_CONTEXT);
   });
