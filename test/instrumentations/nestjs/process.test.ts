@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../helpers/otlp-receiver';
-import { runFixture, type Preload } from '../../helpers/run-node';
+import path from 'node:path';
+import { FIXTURES } from '../../helpers/paths';
+import { preloadFlags, runNode, type Preload } from '../../helpers/run-node';
 
 // Apps run under the built agent, one flag each: an ESM app importing Nest (`--import
 // ./register.mjs`; Nest 12 is ES modules, Nest 10 CommonJS imported from ESM) and a CommonJS
@@ -26,10 +28,14 @@ const RUNS: Array<{ how: string; preload: Preload; fixture: string; args: string
 let serial = 0;
 async function run(preload: Preload, fixture: string, args: string[], env: Record<string, string> = {}): Promise<ReceivedSpan[]> {
   const service = `nest-${process.pid}-${++serial}`;
-  const result = await runFixture(fixture, { preload, args, env: { OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, ...env } });
+  // Loading Nest takes seconds on a busy machine: more time than runFixture's 15 s allows.
+  const result = await runNode([...preloadFlags(preload), path.join(FIXTURES, fixture), ...args], {
+    env: { OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, ...env },
+    timeoutMs: 50_000,
+  });
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  expect(result.result).toEqual([203, 404, 500]);
+  expect(result.stdout).toBe('RESULT [203,404,500]\n');
   const ours = () => receiver.spans().filter((s) => attributeMap(s.resource)['service.name'] === service);
   // Three server spans and at least their database query; the exit flush sends the rest.
   const until = Date.now() + 5000;
@@ -61,7 +67,7 @@ describe.each(RUNS)('$how app, Nest $major, platform $args', ({ preload, fixture
     expect(attributeMap(boom!.attributes)['error.type']).toBe('Error');
     expect(boom?.events.map((e) => e.name)).toEqual(['exception']);
     expect(byName(spans, 'Create Nest App')).toHaveLength(1);
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS=nestjs-core (OpenTelemetry’s name)', () => {
@@ -71,5 +77,5 @@ describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS=nestjs-core (OpenTelemetry’s nam
     expect(spans.filter((s) => s.scope.name === 'waymark/nestjs')).toEqual([]);
     const [boom] = byName(spans, 'GET /errors/boom');
     expect(boom?.events).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 });
