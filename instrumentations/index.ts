@@ -15,6 +15,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./http') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // node:http2 client sessions and servers (the 'stream' API and its compat 'request').
+    name: 'http2',
+    targets: [{ module: 'http2', versions: '*' }],
+    load: () => (require('./http2') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     name: 'fetch',
     // OpenTelemetry's fetch instrumentation is named after undici, the client inside Node.
     aliases: ['undici'],

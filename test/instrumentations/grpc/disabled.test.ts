@@ -4,8 +4,9 @@ import { inParent } from '../../helpers/spans';
 import { nodeRequire, startTracing } from '../../helpers/tracing';
 import { echoService, unary, type EchoClient } from './helpers';
 
-// OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc: grpc-js must run exactly as unpatched.
-const { agent, hooks } = startTracing({ disabled: ['grpc'] });
+// OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc: grpc-js must run exactly as unpatched. http2
+// is off too: with grpc off it would trace gRPC's exchanges as HTTP (processes.test.ts).
+const { agent, hooks } = startTracing({ disabled: ['grpc', 'http2'] });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const grpc = nodeRequire('@grpc/grpc-js') as any;
 const service = echoService();

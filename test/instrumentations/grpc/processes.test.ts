@@ -79,8 +79,20 @@ describe('grpc under --import ./register.mjs', () => {
     for (const r of replies) expect(r.traceId).toBe(root.traceId);
   });
 
-  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc leaves only the app span', async () => {
+  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc: no RPC span; the calls show as HTTP/2 exchanges', async () => {
     const { code, stderr, stdout } = await run({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'grpc' });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as unknown[]).length).toBe(3);
+    // Nothing claims application/grpc any more: http2 traces both calls, a CLIENT and a SERVER each.
+    const spans = await receiver.waitForSpans(5);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(receiver.spans().map((s) => s.name).sort()).toEqual(['POST', 'POST', 'POST', 'POST', 'esm-root']);
+    expect(spans.some((s) => s.scope.name === 'waymark/grpc')).toBe(false);
+  });
+
+  it('OTEL_NODE_DISABLED_INSTRUMENTATIONS=grpc,http2 leaves only the app span', async () => {
+    const { code, stderr, stdout } = await run({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'grpc,http2' });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     // The handlers ran outside any trace: nothing was propagated.
