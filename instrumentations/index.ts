@@ -23,8 +23,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   {
     name: 'fetch',
     // OpenTelemetry's fetch instrumentation is named after undici, the client inside Node.
+    // The undici package's own API (request, stream, Client, Pool, Agent) publishes on the
+    // same channels as the copy inside Node: one subscriber traces both, one span a request.
     aliases: ['undici'],
     targets: [],
+    channelTargets: [{ module: 'undici', versions: '>=5.0.0 <9' }],
+    testedWith: ['undici5', 'undici7', 'undici'],
     load: () => (require('./fetch') as { instrumentation: Instrumentation }).instrumentation,
   },
   {

@@ -1,6 +1,6 @@
 /**
- * The undici diagnostics channels global fetch publishes on (undici >= 5.x, Node >= 18),
- * and the parts of their payloads we read. Contract:
+ * The undici diagnostics channels global fetch (Node's own undici) and the undici package
+ * (5.x to 8.x) publish on, and the parts of their payloads we read. Contract:
  * https://github.com/nodejs/undici/blob/main/docs/docs/api/DiagnosticsChannel.md
  */
 export const CHANNELS = Object.freeze({

@@ -98,7 +98,13 @@ function onError(message: unknown): void {
   }
 }
 
-/** Global fetch (undici) through its diagnostics channels: subscribed at agent start. */
+/**
+ * Global fetch and the undici package's own API (request, stream, pipeline, Client, Pool,
+ * Agent, dispatch) through undici's diagnostics channels, subscribed at agent start. Every
+ * copy of undici (Node's own, the package's majors) publishes on these names, once per
+ * request its Client sends, whichever API or dispatcher made it: one span per request, none
+ * twice (global fetch through the package's Agent set as global dispatcher is sent once).
+ */
 export const instrumentation: Instrumentation = {
   start(k: InstrumentationKit) {
     kit = k;
