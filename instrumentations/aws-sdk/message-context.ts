@@ -127,7 +127,9 @@ function prepareInput(entry: MessageCall, input: Record<string, unknown> | undef
  * After ReceiveMessage: a CONSUMER span per message (a child of the producer's span when
  * the message carries its context, linked to this receive; else a child of the receive),
  * started and ended at delivery, since SQS hands messages over in an array, not one by one
- * to a callback. Then the attributes only we asked for are taken back out.
+ * to a callback. The attributes only we asked for are taken back out before the app sees
+ * the output (its digest, MD5OfMessageAttributes, still covers them when the app asked for
+ * others too).
  */
 function deliver(a: { entry: MessageCall; input: Record<string, unknown> | undefined }, b: { out: HandlerOutput; prepared: Prepared }): void {
   const messages = b.out?.output?.Messages;
