@@ -16,6 +16,11 @@ import { wrapSubscribe } from './wrap-subscribe';
  *   span's context in the message headers;
  * - CONSUMER spans `process <subscription>` for each message of a subscription or of a
  *   JetStream consumer, whether a callback or a `for await` loop reads it.
+ * Not traced: the legacy JetStream subscriptions of nats 2 (`js.subscribe`,
+ * `js.pullSubscribe`, `js.fetch`), which deliver through an inbox subscription, and
+ * `msg.respond()`, which sends without a span (a reply goes to the requester's inbox).
+ * The `for await` loop of a nats 2 ordered consumer gets a process span only as long as
+ * the library moves the message from its inner consumer to the loop's queue.
  */
 
 type Make = (kit: InstrumentationKit) => MakeWrapper;
