@@ -15,7 +15,7 @@ import { ATTR_GRAPHQL_FIELD_NAME, ATTR_GRAPHQL_FIELD_PATH, ATTR_GRAPHQL_FIELD_TY
 /** Field paths with a span, per operation, at most; calls on further paths run in the operation's context. */
 export const MAX_FIELD_SPANS = 256;
 
-/** What a resolver call shows of itself: its response path (list indexes as numbers), field name and type. */
+/** What a resolver call shows of itself: its response path (list indexes as `*`), field name and type. */
 export interface FieldCall {
   readonly segments: readonly string[];
   readonly fieldName: string;

@@ -41,7 +41,7 @@ export class Operation {
     return this.#open;
   }
 
-  /** Ends the span with an execution result: the errors it carries are recorded. */
+  /** Ends the span with an execution result: the errors it carries are recorded. Never throws. */
   settle(result: unknown): void {
     if (!this.#open) return;
     this.#open = false;
@@ -50,7 +50,7 @@ export class Operation {
     this.#end();
   }
 
-  /** Ends the span with what execute threw or rejected with. */
+  /** Ends the span with what execute threw or rejected with. Never throws. */
   fail(err: unknown): void {
     if (!this.#open) return;
     this.#open = false;
@@ -58,13 +58,18 @@ export class Operation {
     this.#end();
   }
 
+  /** Never throws: it runs inside the app's execute call, or in a `then` of its promise. */
   #end(): void {
     const fields = this.fields;
     if (fields !== undefined) {
       for (const field of fields.values()) endField(field);
       fields.clear();
     }
-    this.span.end();
+    try {
+      this.span.end();
+    } catch (err) {
+      this.kit.fail(err, 'graphql operation end');
+    }
   }
 }
 
