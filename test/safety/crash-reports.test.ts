@@ -5,7 +5,7 @@ import { REGISTER_CJS, runToEnd } from '../helpers/signal-run';
 // Rule: a crash under the agent reads like the app's own crash. Node prints the source line
 // of the last `throw`: a wrapper that catches and rethrows puts its own line there (with a
 // minified bundle, hundreds of kilobytes of it) above the app's location. The agent's
-// frames may appear below the app's, and name the files they were built from under
+// frames may appear below the app's, and name the TypeScript files they come from under
 // --enable-source-maps.
 const FIXTURE = 'test/fixtures/exit/throwing-listener.js';
 
@@ -42,10 +42,10 @@ describe('crash reports', () => {
     expect(server!.events.map((e) => [e.name, attributeMap(e.attributes)['exception.message']])).toEqual([['exception', 'the handler broke']]);
   });
 
-  it('under --enable-source-maps the agent frames name the files of the build, not the bundle', async () => {
+  it('under --enable-source-maps the agent frames name its TypeScript sources, not the bundle', async () => {
     const traced = await runToEnd(FIXTURE, { nodeArgs: ['--enable-source-maps', '--require', REGISTER_CJS], env: { OTEL_TRACES_EXPORTER: 'none' } });
     expect(traced.code).toBe(1);
-    expect(traced.stderr).toMatch(/build\/instrumentations\/http\/server\.js:\d+/);
+    expect(traced.stderr).toMatch(/instrumentations\/http\/server\.ts:\d+/);
     expect(traced.stderr).not.toContain('waymark-agent.js');
   });
 });
