@@ -102,6 +102,13 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: () => (require('./mqtt') as { instrumentation: Instrumentation }).instrumentation,
   },
   {
+    // The main file (dist/cjs; `import` reaches it too: the package has no exports map).
+    name: 'bullmq',
+    targets: [{ module: 'bullmq', versions: '>=5.0.0 <7' }],
+    testedWith: ['bullmq5-0', 'bullmq5', 'bullmq'],
+    load: () => (require('./bullmq') as { instrumentation: Instrumentation }).instrumentation,
+  },
+  {
     name: 'express',
     targets: [
       // Express 4 routes through its own lib/router; Express 5 through the router@2 package.

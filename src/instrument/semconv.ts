@@ -58,6 +58,8 @@ export const ATTR_MESSAGING_CONSUMER_GROUP_NAME = 'messaging.consumer.group.name
 export const ATTR_MESSAGING_MESSAGE_ID = 'messaging.message.id';
 export const ATTR_MESSAGING_MESSAGE_CONVERSATION_ID = 'messaging.message.conversation_id';
 export const ATTR_MESSAGING_MESSAGE_BODY_SIZE = 'messaging.message.body.size';
+/** Messages in one batch operation (semconv: only on batch APIs, never on single-message ones). */
+export const ATTR_MESSAGING_BATCH_MESSAGE_COUNT = 'messaging.batch.message_count';
 /**
  * The RabbitMQ routing key. The newest attribute registry spells it
  * `rabbitmq.destination.routing_key`; the messaging/RabbitMQ page and most backends still use this one.
