@@ -41,6 +41,19 @@ function header(headers: http2.IncomingHttpHeaders, name: string): string | unde
   return Array.isArray(v) ? v[0] : v;
 }
 
+// The connection went away under the call, or the server refused the stream before reading
+// it (RFC 9113 §8.7: safe to retry): what a hang-up is to HTTP/1.1.
+const GONE = new Set(['ERR_HTTP2_STREAM_CANCEL', 'ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION', 'ERR_HTTP2_SESSION_ERROR']);
+
+/** A call's failure as the sender reads it: the connection's own error, or ECONNRESET for a connection that went away. */
+function callError(err: Error): Error {
+  // A call still pending when its connection fails is "canceled", caused by the real error.
+  if (err.cause instanceof Error) return err.cause;
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const refused = code === 'ERR_HTTP2_STREAM_ERROR' && /NGHTTP2_REFUSED_STREAM/.test(err.message);
+  return GONE.has(code) || refused ? codedError(`${err.message} (the connection went away before an answer)`, 'ECONNRESET') : err;
+}
+
 export class GrpcClient {
   readonly #options: GrpcClientOptions;
   #session: http2.ClientHttp2Session | undefined;
@@ -63,7 +76,7 @@ export class GrpcClient {
       session = this.#connect();
       stream = session.request({ ':method': 'POST', ':path': path, ...this.#options.headers, ...extraHeaders });
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return Promise.reject(callError(err instanceof Error ? err : new Error(String(err))));
     }
     this.#inFlight.add(stream);
     session.ref();
@@ -97,8 +110,7 @@ export class GrpcClient {
         kept += part.length;
       });
       stream.on('error', (err: Error) => {
-        // A call still pending when its connection fails is "canceled", caused by the real error.
-        failure ??= err.cause instanceof Error ? err.cause : err;
+        failure ??= callError(err);
       });
       stream.on('close', () => {
         clearTimeout(timer);

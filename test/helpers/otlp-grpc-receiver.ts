@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import {
+  constants,
   createSecureServer,
   createServer,
   type Http2Server,
@@ -43,6 +44,9 @@ export interface GrpcReply {
   httpStatus?: number;
   /** Never answer (the stream stays open until the client gives up). */
   hang?: boolean;
+  /** Refuse the stream (RST_STREAM REFUSED_STREAM), or drop the whole connection. */
+  refuse?: boolean;
+  drop?: boolean;
 }
 
 export type GrpcResponder = (call: GrpcReceivedCall, index: number) => GrpcReply | undefined;
@@ -135,6 +139,14 @@ export async function startOtlpGrpcReceiver(opts: { tls?: SecureServerOptions; r
 
     const reply = responder?.(call, index) ?? (call.decodeError ? { code: 3, message: call.decodeError.message } : {});
     if (reply.hang) return;
+    if (reply.refuse) {
+      stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
+    if (reply.drop) {
+      stream.session?.destroy();
+      return;
+    }
     if (reply.httpStatus !== undefined) {
       stream.respond({ ':status': reply.httpStatus, 'content-type': 'text/plain' });
       stream.end('proxy says no');

@@ -99,6 +99,13 @@ describe('OtlpHttpExporter with protocol grpc', () => {
     expect(logs).toEqual([]);
   });
 
+  it('retries a call whose stream was refused or whose connection went away, on a new connection', async () => {
+    receiver.setResponder((_call, i) => (i === 0 ? { refuse: true } : i === 1 ? { drop: true } : undefined));
+    expect(await exporter({ timeoutMs: 5000 }).export([makeSpan({ name: 'third-time' })])).toEqual({ ok: true });
+    expect(receiver.calls).toHaveLength(3);
+    expect(logs).toEqual([]);
+  });
+
   it('does not retry INVALID_ARGUMENT, and says so in one line with the collector message', async () => {
     receiver.setResponder(() => ({ code: INVALID_ARGUMENT, message: 'span name too long: ünïcode' }));
     const result = await exporter().export([makeSpan()]);
