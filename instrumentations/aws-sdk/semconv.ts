@@ -1,14 +1,11 @@
 /**
- * Keys and values of the AWS SDK conventions used by the aws-sdk instrumentation; the
- * messaging keys live with the kit's, in `src/instrument/semconv.ts`.
+ * Keys and values of the AWS SDK conventions used by the aws-sdk instrumentation; the RPC
+ * and messaging keys live with the kit's, in `src/instrument/semconv.ts`.
  * https://opentelemetry.io/docs/specs/semconv/cloud-providers/aws-sdk/
  * https://opentelemetry.io/docs/specs/semconv/messaging/sqs/
  */
 
-// RPC spans: the AWS SDK's calls are RPCs of system `aws-api`.
-export const ATTR_RPC_SYSTEM = 'rpc.system';
-export const ATTR_RPC_SERVICE = 'rpc.service';
-export const ATTR_RPC_METHOD = 'rpc.method';
+/** `rpc.system` of the AWS SDK's calls. */
 export const RPC_SYSTEM_VALUE_AWS_API = 'aws-api';
 
 export const ATTR_CLOUD_REGION = 'cloud.region';
