@@ -20,8 +20,10 @@ export const DB_SYSTEM_NAME_VALUE_MEMCACHED = 'memcached';
 export const ATTR_DB_MEMCACHED_KEY = 'db.memcached.key';
 export const ATTR_DB_MEMCACHED_LIFETIME = 'db.memcached.lifetime';
 
-/** A multi-get's keys kept on its span, at most (a memcached key is at most 250 bytes). */
+/** A multi-get's keys kept on its span, at most. */
 export const MAX_KEYS = 32;
+/** A key's characters kept: the server's limit (250 bytes); the client rejects longer keys, whose span still says which. */
+export const MAX_KEY_LENGTH = 250;
 /** The port the client connects to when a server is given without one. */
 const DEFAULT_PORT = 11211;
 
@@ -56,8 +58,8 @@ export function memcachedCommandSpec({ query, client, server }: CommandCall): Sp
   const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_NAME_VALUE_MEMCACHED };
   if (type !== undefined) attributes[ATTR_DB_OPERATION_NAME] = type;
   const key = query.key;
-  if (typeof key === 'string') attributes[ATTR_DB_MEMCACHED_KEY] = key;
-  else if (Array.isArray(key)) attributes[ATTR_DB_MEMCACHED_KEY] = key.slice(0, MAX_KEYS).map(String);
+  if (typeof key === 'string') attributes[ATTR_DB_MEMCACHED_KEY] = bounded(key);
+  else if (Array.isArray(key)) attributes[ATTR_DB_MEMCACHED_KEY] = key.slice(0, MAX_KEYS).map((k) => bounded(String(k)));
   if (typeof query.lifetime === 'number') attributes[ATTR_DB_MEMCACHED_LIFETIME] = query.lifetime;
   const where = serverOf(client, server, key);
   if (where !== undefined) {
@@ -79,6 +81,10 @@ function serverOf(client: MemcachedClientLike, server: unknown, key: unknown): s
   if (typeof key !== 'string' || typeof client.HashRing?.get !== 'function') return undefined;
   const picked = client.HashRing.get(key);
   return typeof picked === 'string' ? picked : undefined;
+}
+
+function bounded(key: string): string {
+  return key.length <= MAX_KEY_LENGTH ? key : key.slice(0, MAX_KEY_LENGTH);
 }
 
 /** `add` on a key that exists (the server's NOT_STORED) fails the app's callback: say so. */

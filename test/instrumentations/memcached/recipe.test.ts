@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
-import { MAX_KEYS, MEMCACHED_OUTCOME, memcachedCommandSpec } from '../../../instrumentations/memcached/recipe';
+import { MAX_KEY_LENGTH, MAX_KEYS, MEMCACHED_OUTCOME, memcachedCommandSpec } from '../../../instrumentations/memcached/recipe';
 
 // The recipe is pure: plain objects in, span specs out.
 const one = { servers: ['cache.internal:11311'] };
@@ -39,6 +39,13 @@ describe('memcached recipe', () => {
     const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
     const attrs = memcachedCommandSpec({ query: { type: 'get', key: keys }, client: one, server: undefined }).attributes!;
     expect(attrs['db.memcached.key']).toEqual(keys.slice(0, MAX_KEYS));
+  });
+
+  it(`a key is kept up to ${MAX_KEY_LENGTH} characters`, () => {
+    const long = 'k'.repeat(10_000);
+    expect(memcachedCommandSpec({ query: { type: 'get', key: long }, client: one, server: undefined }).attributes!['db.memcached.key']).toBe(long.slice(0, MAX_KEY_LENGTH));
+    const attrs = memcachedCommandSpec({ query: { type: 'get', key: [long, 'short'] }, client: one, server: undefined }).attributes!;
+    expect(attrs['db.memcached.key']).toEqual([long.slice(0, MAX_KEY_LENGTH), 'short']);
   });
 
   it('no command type: the span is named after the system', () => {
