@@ -1,6 +1,6 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
 import { registerGlobals as registerApiGlobals } from './api-globals';
-import { readConfig, type AgentConfig } from './config';
+import { DEFAULT_SERVICE_NAME, readConfig, type AgentConfig } from './config';
 import { installHooks } from './hooks';
 import { createPropagator } from './propagation';
 import { describeError, diag } from './diag';
@@ -8,6 +8,7 @@ import type { Resource, SpanExporter } from './export/span-record';
 import { BatchSpanProcessor } from './sdk/batch-span-processor';
 import { AsyncLocalStorageContextManager } from './sdk/context-manager';
 import { installExitHooks } from './exit-hooks';
+import { scheduleStartupReport } from './startup-report';
 import { createSampler } from './sdk/sampler';
 import { TracerProvider, type SpanProcessor } from './sdk/tracer-provider';
 
@@ -85,7 +86,13 @@ export function startAgent(opts: StartOptions = {}): Agent | undefined {
     if (opts.exitHooks !== false) {
       removeExitHooks = installExitHooks(provider, config.shutdownTimeoutMs);
     }
-    if (opts.instrument !== false) startInstrumentation(config);
+    if (config.serviceName === DEFAULT_SERVICE_NAME) {
+      diag.info(`service.name is ${DEFAULT_SERVICE_NAME}: name this service with OTEL_SERVICE_NAME=<name>`);
+    }
+    if (opts.instrument !== false) {
+      startInstrumentation(config);
+      scheduleStartupReport(config);
+    }
     return agent;
   } catch (err) {
     diag.error(`agent failed to start, the app runs untraced: ${describeError(err)}`);

@@ -3,6 +3,7 @@ import { diag, setLogLevel, type LogLevel } from './diag';
 import { maskHeaderMember, maskUrl } from './mask';
 import type { TlsFile, TlsSettings } from './export/tls-options';
 import type { DbStatementMode, InstrumentationSettings } from './instrument/settings';
+import { detectResource, selectDetectors, type DetectorSelection } from './resource/detect-resource';
 
 /**
  * Agent configuration, read once from the environment following the OpenTelemetry
@@ -13,6 +14,8 @@ export interface AgentConfig {
   disabled: boolean;
   serviceName: string;
   resourceAttributes: Attributes;
+  /** OTEL_NODE_RESOURCE_DETECTORS as resolved: the local detectors that ran. */
+  resourceDetectors: string[];
   exporters: Array<'otlp' | 'console' | 'zipkin' | 'none'>;
   otlp: {
     /** The traces endpoint (OTLP/HTTP) or the collector's URL, whose origin is used (OTLP/gRPC). */
@@ -316,31 +319,43 @@ function exporters(env: Env): AgentConfig['exporters'] {
   return out.includes('none') ? ['none'] : out;
 }
 
-function resourceAttributes(env: Env, serviceName: string | undefined): { attrs: Attributes; serviceName: string } {
+/** The service.name used when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES names one (spec). */
+export const DEFAULT_SERVICE_NAME = 'unknown_service:node';
+
+/** OTEL_NODE_RESOURCE_DETECTORS: unknown names get one line, cloud ones another (not built in). */
+function detectorSelection(env: Env): DetectorSelection {
+  const name = 'OTEL_NODE_RESOURCE_DETECTORS';
+  const value = raw(env, name);
+  const selection = selectDetectors(value === undefined ? undefined : list(value).map((s) => s.toLowerCase()));
+  if (selection.unknown.length > 0) invalid(name, selection.unknown.join(','), 'name skipped');
+  if (selection.cloud.length > 0) {
+    diag.warn(
+      `${name}: the ${selection.cloud.join(', ')} detector is not available in waymark (no metadata calls at startup); ` +
+        'set cloud.* attributes with OTEL_RESOURCE_ATTRIBUTES',
+    );
+  }
+  return selection;
+}
+
+/**
+ * The resource: detected attributes, then OTEL_RESOURCE_ATTRIBUTES over them, then
+ * OTEL_SERVICE_NAME over service.name (spec: what the user sets wins over what is detected).
+ */
+function resourceAttributes(env: Env, serviceName: string | undefined): { attrs: Attributes; serviceName: string; detectors: string[] } {
+  const selection = detectorSelection(env);
+  const detected = detectResource(selection.detectors, { env, commandArgs: bool(env, 'WAYMARK_RESOURCE_COMMAND_ARGS', false) });
   const fromEnv = parseKeyValueList('OTEL_RESOURCE_ATTRIBUTES', raw(env, 'OTEL_RESOURCE_ATTRIBUTES'));
-  // OTEL_SERVICE_NAME wins over service.name in OTEL_RESOURCE_ATTRIBUTES (spec).
-  const name = serviceName ?? fromEnv['service.name'] ?? `unknown_service:${process.argv0 || 'node'}`;
+  const name = serviceName ?? fromEnv['service.name'] ?? DEFAULT_SERVICE_NAME;
   const attrs: Attributes = {
     'service.name': name,
     'telemetry.sdk.name': 'waymark',
     'telemetry.sdk.language': 'nodejs',
     'telemetry.sdk.version': SDK_VERSION,
-    'process.pid': process.pid,
-    'process.runtime.name': 'nodejs',
-    'process.runtime.version': process.versions.node,
-    'host.name': safeHostname(),
+    ...detected,
     ...fromEnv,
   };
   attrs['service.name'] = name;
-  return { attrs, serviceName: name };
-}
-
-function safeHostname(): string {
-  try {
-    return require('node:os').hostname();
-  } catch {
-    return 'unknown';
-  }
+  return { attrs, serviceName: name, detectors: selection.detectors };
 }
 
 function dbStatement(env: Env): DbStatementMode {
@@ -405,7 +420,7 @@ export function readConfig(env: Env = process.env): AgentConfig {
   // Applied first, so that OTEL_LOG_LEVEL=none also silences the lines below.
   setLogLevel(logLevel);
   const samplerName = oneOf(env, 'OTEL_TRACES_SAMPLER', SAMPLERS, 'parentbased_always_on');
-  const { attrs, serviceName } = resourceAttributes(env, raw(env, 'OTEL_SERVICE_NAME'));
+  const { attrs, serviceName, detectors } = resourceAttributes(env, raw(env, 'OTEL_SERVICE_NAME'));
   const attributeCountLimit = int(env, 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', int(env, 'OTEL_ATTRIBUTE_COUNT_LIMIT', 128));
   const valueLimitGeneric = raw(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT');
   const attributeValueLengthLimit = int(
@@ -436,6 +451,7 @@ export function readConfig(env: Env = process.env): AgentConfig {
     disabled: bool(env, 'OTEL_SDK_DISABLED', false),
     serviceName,
     resourceAttributes: attrs,
+    resourceDetectors: detectors,
     exporters: exporters(env),
     otlp: {
       ...endpointCredentials(endpoint(env, protocol), parseKeyValueList(headersVar, raw(env, headersVar), true)),

@@ -6,6 +6,7 @@ import { satisfiesRange } from '../instrument/version';
 import { isWrapped } from '../instrument/wrap';
 import { readPackageVersion } from './package-version';
 import { warnPreloaded } from './preloaded';
+import { recordInstrumented, recordPreloaded, recordSubscriber, recordUnsupported } from './load-record';
 import { selectEntries, type HookConfig } from './select';
 
 export type { HookConfig } from './select';
@@ -92,7 +93,7 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
     }
   }
 
-  warnPreloaded(packages);
+  for (const name of warnPreloaded(packages)) recordPreloaded(name);
 
   const onLoad = (exports: unknown, name: string, basedir: string | undefined, esm: boolean): unknown => {
     const key = name.startsWith('node:') ? name.slice(5) : name;
@@ -130,6 +131,7 @@ export function installHooks(config: HookConfig = {}, entries?: readonly Instrum
     if (impl?.start === undefined) continue;
     try {
       impl.start(state.kit);
+      recordSubscriber(state.entry.name, (state.entry.channelTargets ?? []).map((t) => t.module));
     } catch (err) {
       state.kit.fail(err, 'start');
     }
@@ -197,6 +199,8 @@ function patchOne(state: EntryState, target: ModuleTarget, exports: unknown, bas
   const result = isObjectLike(replaced) ? replaced : subject;
   seen.add(result);
   state.patched.push({ exports: result, target });
+  // Internal files are part of their package: the report names the package once.
+  recordInstrumented(target.module, builtin ? undefined : version);
   diag.debug(`${entry.name}: patched ${target.module}${target.file ? '/' + target.file : ''}@${version ?? ''}${esm ? ' (esm)' : ''}`);
 
   if (namespace !== undefined) {
@@ -221,7 +225,9 @@ function reportUnsupported(state: EntryState, target: ModuleTarget, version: str
     diag.debug(`${state.entry.name}: ${target.module}/${target.file ?? ''} not patched in ${version} (${target.versions})`);
     return;
   }
-  diag.warn(`${target.module} ${version ?? '(version unknown)'} is not instrumented (supported: ${describeRanges(ranges)})`);
+  const described = `${target.module} ${version ?? '(version unknown)'}`;
+  recordUnsupported(`${described} (supported: ${describeRanges(ranges)})`);
+  diag.warn(`${described} is not instrumented (supported: ${describeRanges(ranges)})`);
 }
 
 /** The ranges as one, short: `>=5.0.0 <7` reads `>=5 <7`; alternatives deduplicated. */

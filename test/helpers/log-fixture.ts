@@ -45,6 +45,8 @@ export async function runLogFixture(logger: string, preload: LogPreload, env: Re
           env: {
             PATH: process.env.PATH ?? '',
             OTEL_SERVICE_NAME: 'logs-app',
+            // The startup report (info) is not what these tests read on stderr.
+            OTEL_LOG_LEVEL: 'warn',
             OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
             OTEL_BSP_SCHEDULE_DELAY: '50',
             WM_LOGGER: logger,

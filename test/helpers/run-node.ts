@@ -13,7 +13,12 @@ export interface NodeRun {
 }
 
 export interface NodeOptions {
-  /** The child's environment: PATH plus these; nothing else of this process's environment. */
+  /**
+   * The child's environment: PATH plus these; nothing else of this process's environment.
+   * OTEL_LOG_LEVEL is `warn` unless set here: the agent's info lines (the startup report, the
+   * service-name hint) are by design, and tests that compare stderr with an untraced run, or
+   * expect it empty, assert that the agent warned of nothing. Tests of info lines set the level.
+   */
   env?: NodeJS.ProcessEnv;
   /** Kills the child with SIGKILL after this long. */
   timeoutMs?: number;
@@ -33,7 +38,7 @@ export interface NodeProcess {
 /** Starts `node <args>` in the repository root, its output collected. */
 export function spawnNode(args: string[], opts: NodeOptions = {}): NodeProcess {
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', OTEL_LOG_LEVEL: 'warn', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const watchers = new Set<() => void>();

@@ -35,7 +35,7 @@ describe('readConfig', () => {
     expect(config.limits.attributeValueLengthLimit).toBe(Infinity);
     expect(config.limits.eventCountLimit).toBe(128);
     expect(config.limits.linkCountLimit).toBe(128);
-    expect(config.resourceAttributes['service.name']).toMatch(/^unknown_service:/);
+    expect(config.resourceAttributes['service.name']).toBe('unknown_service:node');
     expect(config.resourceAttributes['telemetry.sdk.language']).toBe('nodejs');
   });
 
