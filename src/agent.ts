@@ -9,7 +9,8 @@ import { BatchSpanProcessor } from './sdk/batch-span-processor';
 import { AsyncLocalStorageContextManager } from './sdk/context-manager';
 import { installExitHooks } from './exit-hooks';
 import { scheduleStartupReport } from './startup-report';
-import { createSampler } from './sdk/sampler';
+import { createAgentSampler } from './sdk/sampler';
+import { W3CTraceState } from './propagation/trace-state';
 import { TracerProvider, type SpanProcessor } from './sdk/tracer-provider';
 
 /** What a started agent exposes. */
@@ -64,12 +65,18 @@ export function startAgent(opts: StartOptions = {}): Agent | undefined {
     const resource: Resource = { attributes: config.resourceAttributes };
     const processors: SpanProcessor[] =
       opts.processors ?? (opts.exporters ?? createExporters(config, resource)).map((e) => new BatchSpanProcessor(e, config.bsp));
+    const sampler = createAgentSampler(config.sampler, config.serviceName);
     const provider = new TracerProvider({
-      sample: createSampler(config.sampler.name, config.sampler.arg),
+      sample: sampler.sample,
+      // OpenTelemetry probability sampling: the root's rejection threshold, in `ot`'s `th`.
+      thresholdState: (th) => new W3CTraceState(new Map([['ot', `th:${th}`]])),
       limits: config.limits,
       processors,
     });
-    if (!registerGlobals(provider, createPropagators(config))) return undefined;
+    if (!registerGlobals(provider, createPropagators(config))) {
+      sampler.stop();
+      return undefined;
+    }
 
     let removeExitHooks: (() => void) | undefined;
     const agent: Agent = {
@@ -79,6 +86,7 @@ export function startAgent(opts: StartOptions = {}): Agent | undefined {
       forceFlush: () => provider.forceFlush(),
       shutdown: async () => {
         removeExitHooks?.();
+        sampler.stop();
         await provider.shutdown();
       },
     };

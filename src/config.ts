@@ -4,6 +4,7 @@ import { maskHeaderMember, maskUrl } from './mask';
 import type { TlsFile, TlsSettings } from './export/tls-options';
 import type { DbStatementMode, InstrumentationSettings } from './instrument/settings';
 import { detectResource, selectDetectors, type DetectorSelection } from './resource/detect-resource';
+import { parseSamplingRules, type SamplingRule } from './sdk/sampling/rules';
 
 /**
  * Agent configuration, read once from the environment following the OpenTelemetry
@@ -28,7 +29,7 @@ export interface AgentConfig {
     tls: TlsSettings;
   };
   zipkin: { url: string; headers: Record<string, string>; timeoutMs: number };
-  sampler: { name: SamplerName; arg: number };
+  sampler: SamplerConfig;
   propagators: string[];
   bsp: { scheduleDelayMs: number; exportTimeoutMs: number; maxQueueSize: number; maxExportBatchSize: number };
   limits: SpanLimits;
@@ -57,7 +58,22 @@ export interface SpanLimits {
   attributePerLinkCountLimit: number;
 }
 
+/** What builds the sampler (src/sdk/sampler.ts createAgentSampler). */
+export interface SamplerConfig {
+  name: SamplerName;
+  /** OTEL_TRACES_SAMPLER_ARG's ratio (the initial rate for jaeger_remote); 1 otherwise. */
+  arg: number;
+  /** For jaeger_remote / parentbased_jaeger_remote, from OTEL_TRACES_SAMPLER_ARG. */
+  jaeger?: { endpoint: string; pollingIntervalMs: number; initialSamplingRate: number } | undefined;
+  /** WAYMARK_SAMPLING_RULES, valid rules only, in order. */
+  rules: SamplingRule[];
+  /** WAYMARK_SAMPLING_RATE_LIMIT: at most this many sampled roots a second. */
+  rateLimit?: number | undefined;
+}
+
 export type SamplerName =
+  | 'jaeger_remote'
+  | 'parentbased_jaeger_remote'
   | 'always_on'
   | 'always_off'
   | 'traceidratio'
@@ -66,6 +82,8 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 const SAMPLERS: readonly SamplerName[] = [
+  'jaeger_remote',
+  'parentbased_jaeger_remote',
   'always_on',
   'always_off',
   'traceidratio',
@@ -293,6 +311,60 @@ function tlsSettings(env: Env): TlsSettings {
   return { certificate };
 }
 
+// Jaeger's HTTP sampling endpoint (the agent's; a collector serves it at :14268/api/sampling):
+// the spec's example endpoint is the gRPC form (:14250), which this agent does not speak.
+// The spec names the keys but no defaults; 60 s and 0.001 are those of the Jaeger clients.
+const JAEGER_DEFAULTS = { endpoint: 'http://localhost:5778/sampling', pollingIntervalMs: 60_000, initialSamplingRate: 0.001 };
+
+/** OTEL_TRACES_SAMPLER_ARG for jaeger_remote: `endpoint=…,pollingIntervalMs=…,initialSamplingRate=…`, each optional. */
+function jaegerArg(env: Env): NonNullable<SamplerConfig['jaeger']> {
+  const out = { ...JAEGER_DEFAULTS };
+  const v = raw(env, 'OTEL_TRACES_SAMPLER_ARG');
+  if (v === undefined) return out;
+  for (const part of v.split(',')) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (eq > 0 && key === 'endpoint' && /^https?:\/\/[^\s]+$/.test(value) && URL.canParse(value)) out.endpoint = value;
+    else if (eq > 0 && key === 'pollingIntervalMs' && /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_TIMER_MS) {
+      out.pollingIntervalMs = Number(value);
+    } else if (eq > 0 && key === 'initialSamplingRate' && value !== '' && Number(value) >= 0 && Number(value) <= 1) {
+      out.initialSamplingRate = Number(value);
+    } else invalid('OTEL_TRACES_SAMPLER_ARG part', part.trim(), 'its default');
+  }
+  return out;
+}
+
+function samplingRules(env: Env): SamplingRule[] {
+  const v = raw(env, 'WAYMARK_SAMPLING_RULES');
+  if (v === undefined) return [];
+  const { rules, problems } = parseSamplingRules(v);
+  for (const p of problems) diag.warn(`WAYMARK_SAMPLING_RULES: ${p}`);
+  return rules;
+}
+
+function rateLimit(env: Env): number | undefined {
+  const v = raw(env, 'WAYMARK_SAMPLING_RATE_LIMIT');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) {
+    invalid('WAYMARK_SAMPLING_RATE_LIMIT', v, 'no limit');
+    return undefined;
+  }
+  return n;
+}
+
+function samplerConfig(env: Env, name: SamplerName): SamplerConfig {
+  const jaeger = name.endsWith('jaeger_remote') ? jaegerArg(env) : undefined;
+  return {
+    name,
+    arg: jaeger === undefined ? samplerArg(env, name) : jaeger.initialSamplingRate,
+    jaeger,
+    rules: samplingRules(env),
+    rateLimit: rateLimit(env),
+  };
+}
+
 function samplerArg(env: Env, name: SamplerName): number {
   const v = raw(env, 'OTEL_TRACES_SAMPLER_ARG');
   if (!name.endsWith('traceidratio')) return 1;
@@ -464,7 +536,7 @@ export function readConfig(env: Env = process.env): AgentConfig {
       ...endpointCredentials(zipkinEndpoint(env), {}),
       timeoutMs: ms(env, 'OTEL_EXPORTER_ZIPKIN_TIMEOUT', 10000),
     },
-    sampler: { name: samplerName, arg: samplerArg(env, samplerName) },
+    sampler: samplerConfig(env, samplerName),
     propagators: propagators.length ? propagators : ['tracecontext', 'baggage'],
     bsp,
     limits: {

@@ -22,12 +22,16 @@ export interface Http1ClientOptions {
   headers: Record<string, string>;
   /** For https: the configured CA and client certificate; Node's defaults without. */
   secureContext?: tls.SecureContext | undefined;
+  /** GET for a poll (sent without a body); POST, the default, for exports. */
+  method?: 'GET' | 'POST';
 }
 
 // Idle keep-alive connections kept for reuse; one export at a time needs one.
 const MAX_IDLE = 2;
 // What `onread` reads into (one per connection: a response is consumed within the callback).
 const READ_BUFFER_BYTES = 16 * 1024;
+
+const EMPTY = Buffer.alloc(0);
 
 /** An error carrying a Node-style `code`, as socket errors do. */
 export function codedError(message: string, code: string): NodeJS.ErrnoException {
@@ -143,6 +147,7 @@ export class Http1Client {
   readonly #url: URL;
   readonly #secureContext: tls.SecureContext | undefined;
   readonly #head: string;
+  readonly #get: boolean;
   readonly #idle: Connection[] = [];
   readonly #busy = new Set<Connection>();
   #closed = false;
@@ -150,19 +155,21 @@ export class Http1Client {
   constructor(options: Http1ClientOptions) {
     this.#url = options.url;
     this.#secureContext = options.secureContext;
-    let head = `POST ${options.url.pathname}${options.url.search} HTTP/1.1\r\nHost: ${options.url.host}\r\nConnection: keep-alive\r\n`;
+    this.#get = options.method === 'GET';
+    let head = `${this.#get ? 'GET' : 'POST'} ${options.url.pathname}${options.url.search} HTTP/1.1\r\nHost: ${options.url.host}\r\nConnection: keep-alive\r\n`;
     for (const [name, value] of Object.entries(options.headers)) head += `${name}: ${value}\r\n`;
     this.#head = head;
   }
 
   /**
-   * POSTs `body`; rejects with a coded error on a connection failure, and with ETIMEDOUT
+   * Sends `body` (nothing for a GET client); rejects with a coded error on a connection failure, and with ETIMEDOUT
    * (closing the connection) when no whole response arrived within `timeoutMs`.
    */
   post(body: Buffer, timeoutMs: number, maxBodyBytes: number): Promise<Http1Response> {
     if (this.#closed) return Promise.reject(codedError('exporter client is closed', 'ECONNABORTED'));
     const connection = this.#take();
-    const head = Buffer.from(`${this.#head}Content-Length: ${body.length}\r\n\r\n`, 'latin1');
+    // A GET carries no body, so no Content-Length (RFC 9110 §8.6).
+    const head = Buffer.from(this.#get ? `${this.#head}\r\n` : `${this.#head}Content-Length: ${body.length}\r\n\r\n`, 'latin1');
     this.#busy.add(connection);
     // Destroying the connection with the error rejects the exchange: no second promise to race.
     const timer = setTimeout(() => {
@@ -173,6 +180,11 @@ export class Http1Client {
       this.#busy.delete(connection);
       this.#release(connection);
     });
+  }
+
+  /** A GET (for a client made with method GET): the same as `post` without a body. */
+  get(timeoutMs: number, maxBodyBytes: number): Promise<Http1Response> {
+    return this.post(EMPTY, timeoutMs, maxBodyBytes);
   }
 
   /** Closes every connection; requests in flight reject. */

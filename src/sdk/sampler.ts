@@ -1,5 +1,9 @@
-import type { SamplerName } from '../config';
+import type { Attributes } from '@opentelemetry/api';
+import type { SamplerConfig, SamplerName } from '../config';
 import type { TraceId } from '../span-context/ids';
+import { compileRules, type RuleDecision } from './sampling/rules';
+import { TokenBucket } from './sampling/token-bucket';
+import { JaegerRemoteSampler } from './sampling/jaeger-remote';
 
 /**
  * The spec's built-in samplers as one pure decision function: (parent's sampled flag, or
@@ -9,7 +13,19 @@ import type { TraceId } from '../span-context/ids';
  * The trace id carries the W3C Level 2 `random` flag (`traceId.randomFlag`): set for every
  * trace started here, and for a continued trace exactly when the caller set it.
  */
-export type SampleDecision = (parentSampled: boolean | undefined, traceId: TraceId) => boolean;
+export type SampleDecision = (
+  parentSampled: boolean | undefined,
+  traceId: TraceId,
+  name?: string,
+  attributes?: Attributes,
+) => SampleResult;
+
+/**
+ * Sampled or not; a string means sampled by a probability decision whose rejection
+ * threshold (the `th` of tracestate's `ot` entry) the root records. Only the rules and
+ * jaeger_remote samplers return one: traceidratio's behaviour is frozen (see below).
+ */
+export type SampleResult = boolean | string;
 
 /**
  * TraceIdRatioBased per the current spec (consistent probability sampling): compare the
@@ -48,9 +64,13 @@ function parentBased(root: SampleDecision): SampleDecision {
   return (parentSampled, traceId) => (parentSampled === undefined ? root(undefined, traceId) : parentSampled);
 }
 
-/** Builds the decision function named by OTEL_TRACES_SAMPLER / _ARG. */
+/** Builds the decision function named by OTEL_TRACES_SAMPLER / _ARG (the spec's built-ins). */
 export function createSampler(name: SamplerName, arg: number): SampleDecision {
   switch (name) {
+    case 'jaeger_remote':
+    case 'parentbased_jaeger_remote':
+      // Needs the poller: createAgentSampler builds it.
+      return parentBased(traceIdRatio(arg));
     case 'always_on':
       return alwaysOn;
     case 'always_off':
@@ -65,4 +85,47 @@ export function createSampler(name: SamplerName, arg: number): SampleDecision {
     default:
       return parentBased(alwaysOn);
   }
+}
+
+/** The configured sampler, with what must be stopped at shutdown. */
+export interface AgentSampler {
+  sample: SampleDecision;
+  stop(): void;
+}
+
+/**
+ * OTEL_TRACES_SAMPLER (jaeger_remote included), then WAYMARK_SAMPLING_RULES and
+ * WAYMARK_SAMPLING_RATE_LIMIT on top for roots. Without rules, limit or jaeger_remote the
+ * spec's decision function is returned as it is, so those users pay nothing.
+ */
+export function createAgentSampler(config: SamplerConfig, serviceName: string): AgentSampler {
+  let base = createSampler(config.name, config.arg);
+  let stop = (): void => {};
+  if (config.jaeger !== undefined && (config.name === 'jaeger_remote' || config.name === 'parentbased_jaeger_remote')) {
+    const remote = new JaegerRemoteSampler({ ...config.jaeger, serviceName });
+    const decide: SampleDecision = (_parent, traceId, name) => remote.decide(traceId, name ?? '');
+    base = config.name === 'jaeger_remote' ? decide : (p, t, n, a) => (p === undefined ? decide(p, t, n, a) : p);
+    remote.start();
+    stop = () => remote.stop();
+  }
+  const rules = compileRules(config.rules, serviceName);
+  const limit = config.rateLimit === undefined ? undefined : new TokenBucket(config.rateLimit);
+  return { sample: withRootPolicy(base, rules, limit), stop };
+}
+
+/**
+ * Rules and the rate limit decide roots only (no parent, local or remote): a trace is
+ * decided once where it starts here, and its spans follow. A root no rule matches goes to
+ * `base`. The limit caps whatever was sampled; a decision it passed records no threshold,
+ * as the probability alone no longer describes it.
+ */
+export function withRootPolicy(base: SampleDecision, rules: RuleDecision | undefined, limit: TokenBucket | undefined): SampleDecision {
+  if (rules === undefined && limit === undefined) return base;
+  return (parentSampled, traceId, name, attributes) => {
+    if (parentSampled !== undefined) return base(parentSampled, traceId, name, attributes);
+    let d = rules === undefined ? undefined : rules(traceId, attributes);
+    if (d === undefined) d = base(undefined, traceId, name, attributes);
+    if (d === false || limit === undefined) return d;
+    return limit.take();
+  };
 }

@@ -1,4 +1,4 @@
-import type { TracerProvider as ApiTracerProvider, TracerOptions } from '@opentelemetry/api';
+import type { TracerProvider as ApiTracerProvider, TracerOptions, TraceState } from '@opentelemetry/api';
 import type { SpanLimits } from '../config';
 import type { SpanRecord } from '../export/span-record';
 import type { SampleDecision } from './sampler';
@@ -24,7 +24,12 @@ export class TracerProvider implements ApiTracerProvider {
   readonly #processors: SpanProcessor[];
   readonly #state: TracerState;
 
-  constructor(opts: { sample: SampleDecision; limits: SpanLimits; processors: SpanProcessor[] }) {
+  constructor(opts: {
+    sample: SampleDecision;
+    limits: SpanLimits;
+    processors: SpanProcessor[];
+    thresholdState?: (th: string) => TraceState;
+  }) {
     this.#processors = opts.processors;
     const sink: SpanSink =
       opts.processors.length === 1
@@ -34,7 +39,7 @@ export class TracerProvider implements ApiTracerProvider {
               for (const p of this.#processors) p.onEnd(span);
             },
           };
-    this.#state = { sample: opts.sample, limits: opts.limits, sink };
+    this.#state = { sample: opts.sample, thresholdState: opts.thresholdState, limits: opts.limits, sink };
   }
 
   getTracer(name: string, version?: string, options?: TracerOptions): Tracer {

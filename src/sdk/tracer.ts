@@ -26,6 +26,8 @@ import { UnsampledSpan } from './unsampled-span';
 /** Shared state of all tracers of one provider. */
 export interface TracerState {
   readonly sample: SampleDecision;
+  /** A tracestate holding `ot=th:<th>`, for roots sampled by a recorded probability. */
+  readonly thresholdState?: ((th: string) => TraceState) | undefined;
   readonly limits: SpanLimits;
   readonly sink: SpanSink;
 }
@@ -116,7 +118,9 @@ export class Tracer implements ApiTracer {
       if (request !== undefined) parentSampled = request !== 'deny';
     }
     const state = this.#state;
-    if (!state.sample(parentSampled, traceId)) return new UnsampledSpan(traceId, traceId.randomFlag, traceState, local, remote);
+    const decision = state.sample(parentSampled, traceId, name, attributes);
+    if (decision === false) return new UnsampledSpan(traceId, traceId.randomFlag, traceState, local, remote);
+    if (decision !== true && traceState === undefined && state.thresholdState !== undefined) traceState = state.thresholdState(decision);
     const span = new Span(
       this.#scope,
       state.limits,

@@ -28,7 +28,7 @@ describe('readConfig', () => {
       timeoutMs: 10000,
       headers: {},
     });
-    expect(config.sampler).toEqual({ name: 'parentbased_always_on', arg: 1 });
+    expect(config.sampler).toEqual({ name: 'parentbased_always_on', arg: 1, rules: [] });
     expect(config.propagators).toEqual(['tracecontext', 'baggage']);
     expect(config.bsp).toEqual({ scheduleDelayMs: 5000, exportTimeoutMs: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 });
     expect(config.limits.attributeCountLimit).toBe(128);
@@ -177,7 +177,7 @@ describe('readConfig', () => {
       OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10',
       OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs, Express',
     });
-    expect(config.sampler).toEqual({ name: 'parentbased_traceidratio', arg: 0.25 });
+    expect(config.sampler).toEqual({ name: 'parentbased_traceidratio', arg: 0.25, rules: [] });
     expect(config.propagators).toEqual(['b3multi', 'tracecontext']);
     expect(config.limits).toMatchObject({ attributeCountLimit: 10, attributeValueLengthLimit: 64, eventCountLimit: 3, linkCountLimit: 2 });
     expect(config.bsp.maxQueueSize).toBe(100);
