@@ -79,7 +79,8 @@ function traceClientCall(kit: InstrumentationKit, shape: ClientShape, original: 
   // The callback ends the span and runs in the caller's context.
   if (shape.hasCallback) callArgs.push(call.wrapCallback(checked.callback!));
   const stream = callInSpan(call, original, self, callArgs) as WithCall;
-  if (!shape.hasCallback) kit.safe2(observeStream, stream, call);
+  // A stream that cannot be observed ends its span now rather than never.
+  if (!shape.hasCallback && kit.safe2(observeStream, stream, call) !== true) call.end();
   return stream;
 }
 
@@ -103,10 +104,11 @@ function serverOf(self: GrpcClient): GrpcServer | undefined {
  * listener would change what an unhandled stream error does), and its listeners run in the
  * caller's context rather than the connection's.
  */
-function observeStream(stream: WithCall, call: SpanCall): void {
+function observeStream(stream: WithCall, call: SpanCall): boolean {
   stream[CALL] = call;
   stream.on('status', onStreamStatus);
   context.bind(call.parent, stream);
+  return true;
 }
 
 function onStreamStatus(this: WithCall, status: { code?: unknown; details?: unknown }): void {
