@@ -21,6 +21,19 @@ export function formatReport(f: Findings, problems: readonly Problem[], dir: str
   else lines.push('  none of the instrumented libraries is installed');
   const missing = [...new Set(f.libraries.filter((l) => l.status === 'not installed').map((l) => l.module))];
   if (missing.length > 0) lines.push(`  not installed: ${missing.join(', ')}`);
+  const run = f.appRun;
+  if (run !== undefined) {
+    lines.push('', `App (${run.app}, started under the agent)`);
+    if (run.report === undefined) lines.push('  no report from the agent');
+    else {
+      const list = (xs: readonly string[]): string => (xs.length > 0 ? xs.join(', ') : '(none)');
+      lines.push(...rows([
+        ['instrumented', list(run.report.instrumented)],
+        ['unsupported version', list(run.report.unsupported)],
+        ['loaded before the agent', list(run.report.loadedBeforeAgent)],
+      ]));
+    }
+  }
   lines.push('', 'Endpoint (one test span, sent with the configured exporter)');
   if (f.endpoints.length === 0) lines.push('  no network exporter configured');
   for (const e of f.endpoints) lines.push(`  ${e.exporter} ${e.target}: ${e.ok ? e.detail : `FAILED: ${e.detail}`}`);

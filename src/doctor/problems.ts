@@ -1,4 +1,5 @@
 import type { AgentConfig } from '../config';
+import type { AppRunFinding } from './app-run';
 import type { EndpointFinding } from './endpoint-check';
 import type { LibraryFinding } from './libraries';
 import type { RuntimeFinding } from './runtime';
@@ -18,6 +19,8 @@ export interface Findings {
   readonly endpoints: readonly EndpointFinding[];
   /** The app given on the command line, when it does not exist. */
   readonly missingApp?: string | undefined;
+  /** What starting the app under the agent showed (when an app was given). */
+  readonly appRun?: AppRunFinding | undefined;
 }
 
 /** The suggestion for an export that failed, from the shape of its error. */
@@ -62,6 +65,29 @@ export function findProblems(f: Findings): Problem[] {
       suggestion: `use a version of ${l.module} within ${l.range}; its calls are not traced until then`,
       blocksDelivery: false,
     });
+  }
+  const run = f.appRun;
+  if (run !== undefined && run.report === undefined) {
+    const how = run.exitCode === undefined || run.exitCode === null ? 'gave no report' : `exited with code ${run.exitCode} before the agent reported`;
+    out.push({
+      text: `the app ${how}${run.stderrTail ? `: ${run.stderrTail.split('\n').pop()}` : ''}`,
+      suggestion: 'run the app by hand with --require waymark/register.js and read its [waymark] lines',
+      blocksDelivery: false,
+    });
+  }
+  const early = run?.report?.loadedBeforeAgent ?? [];
+  if (early.length > 0) {
+    out.push({
+      text: `${early.join(', ')} ${early.length === 1 ? 'was' : 'were'} loaded before the agent: untraced`,
+      suggestion: 'load the agent first: node --require waymark/register.js (or --import waymark/register.mjs) ahead of any other --require, including those in NODE_OPTIONS',
+      blocksDelivery: false,
+    });
+  }
+  // Unsupported versions the app really loaded, unless the node_modules check said so already.
+  const flagged = new Set(f.libraries.filter((l) => l.status === 'unsupported').map((l) => `${l.module} ${l.version}`));
+  for (const u of run?.report?.unsupported ?? []) {
+    if ([...flagged].some((m) => u.startsWith(m))) continue;
+    out.push({ text: `${u} was loaded by the app: it runs untraced`, suggestion: 'use a version within the supported range', blocksDelivery: false });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,6 +42,7 @@ async function deadPort(): Promise<number> {
 let receiver: OtlpReceiver;
 let emptyDir: string;
 let oldGraphqlDir: string;
+let appDir: string;
 
 beforeAll(async () => {
   assertBuilt();
@@ -50,11 +51,16 @@ beforeAll(async () => {
   oldGraphqlDir = mkdtempSync(path.join(tmpdir(), 'waymark-doctor-graphql14-'));
   mkdirSync(path.join(oldGraphqlDir, 'node_modules'));
   symlinkSync(path.join(ROOT, 'node_modules', 'graphql14'), path.join(oldGraphqlDir, 'node_modules', 'graphql'), 'dir');
+  // An app that loads pg and keeps running, as a server does: the doctor has to stop it.
+  appDir = mkdtempSync(path.join(tmpdir(), 'waymark-doctor-app-'));
+  mkdirSync(path.join(appDir, 'node_modules'));
+  symlinkSync(path.join(ROOT, 'node_modules', 'pg'), path.join(appDir, 'node_modules', 'pg'), 'dir');
+  writeFileSync(path.join(appDir, 'app.js'), "require('pg');\nsetInterval(() => {}, 1000);\n");
 });
 
 afterAll(async () => {
   await receiver?.close();
-  for (const dir of [emptyDir, oldGraphqlDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [emptyDir, oldGraphqlDir, appDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('waymark doctor', () => {
@@ -118,5 +124,30 @@ describe('waymark doctor', () => {
     const run = await doctor(['--dir', emptyDir], { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url });
     expect(run.stdout).toContain(`node      ${process.version}`);
     expect(run.stdout).toContain(supportsSyncHooks() ? 'ESM hook  module.registerHooks' : 'ESM hook  module.register (loader thread)');
+  });
+
+  it('starts the app under the agent, stops it, and shows what was instrumented', async () => {
+    const started = Date.now();
+    const run = await doctor([path.join(appDir, 'app.js')], { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`App (${path.join(appDir, 'app.js')}, started under the agent)`);
+    expect(run.stdout).toMatch(/instrumented +.*\bpg 8\.\d+\.\d+/);
+    expect(run.stdout).toMatch(/loaded before the agent +\(none\)/);
+    expect(run.stdout).toContain('No problems found.');
+    // The app runs forever: it was stopped, well before the doctor's hard limit.
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+
+  it('reports a library loaded before the agent (a --require ahead of it in NODE_OPTIONS) with the fix', async () => {
+    const run = await doctor([path.join(appDir, 'app.js')], {
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+      NODE_OPTIONS: `--require ${path.join(appDir, 'node_modules', 'pg')}`,
+    });
+    // Traced or not, the spans that are made can be delivered.
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/loaded before the agent +pg, pg-pool/);
+    expect(run.stdout).toContain('1. pg, pg-pool were loaded before the agent: untraced');
+    expect(run.stdout).toContain('-> load the agent first: node --require waymark/register.js');
+    expect(run.stdout).not.toMatch(/instrumented +.*\bpg 8/);
   });
 });
