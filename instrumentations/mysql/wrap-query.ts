@@ -6,8 +6,10 @@ import {
   type Callback,
   type InstrumentationKit,
   type MakeWrapper,
+  MYSQL_OUTCOME,
+  readMysqlCall,
+  type MysqlConnectionLike,
 } from '../../src/instrument';
-import { MYSQL_OUTCOME, readMysqlCall, type MysqlConnectionLike } from './recipe';
 
 /**
  * Wraps `Connection#query`: one CLIENT span per call. Pools (`pool.query`, a cluster's

@@ -6,8 +6,10 @@ import {
   type Callback,
   type InstrumentationKit,
   type MakeWrapper,
+  MYSQL_OUTCOME,
+  readMysqlCall,
+  type MysqlConnectionLike,
 } from '../../src/instrument';
-import { MYSQL_OUTCOME, readMysqlCall, type MysqlConnectionLike } from './recipe';
 
 /**
  * Wraps the connection's `query` or `execute`: one CLIENT span per call. The promise API

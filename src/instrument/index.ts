@@ -56,6 +56,7 @@ export { isClientError, recordFrameworkError } from './framework-error';
 export { normalizeMethod, spanNameMethod } from './http-method';
 export { redactQuery, redactPathQuery, sanitizeUrl, buildFullUrl, splitHostPort, hostAddress, hostPort, formatHost } from './url';
 export { sqlSpanSpec, sqlOutcome, startSqlCall, type SqlCall, type SqlSystem, type StatusCodeOf } from './sql-span';
+export { MYSQL_OUTCOME, mysqlStatusCode, readMysqlCall, type MysqlConnectionLike } from './mysql-call';
 export { redisQueryText, redisBatchQueryText, REDIS_QUERY_TEXT_MAX, type RedisCommandParts } from './redis-statement';
 export {
   redisCommandSpec,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
 import { sqlSpanSpec } from '../../../src/instrument';
-import { mysqlStatusCode, readMysqlCall } from '../../../instrumentations/mysql2/recipe';
+import { mysqlStatusCode, readMysqlCall } from '../../../src/instrument';
 
 // The recipes are pure: plain objects in, span specs out.
 const conn = { config: { host: 'mysql.internal', port: 3307, database: 'shop' } };

@@ -1,6 +1,10 @@
-import { sqlOutcome, type CallOutcome, type SqlCall } from '../../src/instrument';
+import type { CallOutcome } from './trace-call';
+import { sqlOutcome, type SqlCall } from './sql-span';
 
-/** What the recipe reads of a mysql connection: its `ConnectionConfig`. */
+// The MySQL protocol's recipe, shared by its two drivers (mysql2 and mysqljs `mysql`): both
+// keep the same `ConnectionConfig` fields and send the same server errors.
+
+/** What the recipe reads of a mysql or mysql2 connection: its `ConnectionConfig`. */
 export interface MysqlConnectionLike {
   readonly config?: {
     readonly host?: unknown;
@@ -11,9 +15,9 @@ export interface MysqlConnectionLike {
 }
 
 /**
- * Recipe: the SQL call of `connection.query(sql)`, where `sql` is the statement, an options
- * object `{ sql, values }` or the `Query` a pool built (which has `sql` too), or the
- * callback alone. The statement is read before mysql interpolates the values into it.
+ * Recipe: the SQL call of `connection.query(sql)` / `execute(sql)`, where `sql` is the
+ * statement, an options object `{ sql, values }` or the query a pool built (which has `sql`
+ * too). The statement is read before the driver interpolates the values into it.
  */
 export function readMysqlCall(connection: MysqlConnectionLike, sql: unknown): SqlCall {
   const text = typeof sql === 'string' ? sql : sql !== null && typeof sql === 'object' ? (sql as { sql?: unknown }).sql : undefined;
@@ -35,5 +39,5 @@ export function mysqlStatusCode(err: unknown): string | undefined {
   return typeof errno === 'number' && typeof sqlState === 'string' ? String(errno) : undefined;
 }
 
-/** How a mysql call's span reads a failure: the server's error number is its status code. */
+/** How a MySQL call's span reads a failure: the server's error number is its status code. */
 export const MYSQL_OUTCOME: CallOutcome = sqlOutcome(mysqlStatusCode);
