@@ -1,21 +1,25 @@
 'use strict';
-// `npm run demo`: the tutorial's request path (gateway → auth / users → database), three
-// services run under `node --require waymark/register.js` with no tracing code of their own,
-// and the traces printed as trees by the local viewer (`waymark view`) running in this process,
-// whose web UI (http://127.0.0.1:16686, or the next free port) shows them too.
+// `npm run demo`: the tutorial's request path (gateway → auth / users → database), plus a
+// queue hop (users → NATS → the activity worker → database); four services run under
+// `node --require waymark/register.js` with no tracing code of their own, and the traces
+// printed as trees by the local viewer (`waymark view`) running in this process, whose web UI
+// (http://127.0.0.1:16686, or the next free port) shows them too.
 //
 //   node examples/microservices/run.js [--out spans.jsonl] [--keep-running | --exit] [--ui-port 16686] [--no-color]
 //
 // Run in a terminal, it keeps the services and the web UI up until Ctrl-C (--exit: stop once
 // the traces are printed); otherwise (a pipe, CI) it exits unless --keep-running is given.
 //
-// Uses DATABASE_URL when set (a scratch database: it creates and fills a `users` table),
-// otherwise an embedded PostgreSQL (PGlite). Uses REDIS_URL (default redis://127.0.0.1:6379)
-// as a cache when it answers. Every port is picked free at start.
+// Uses DATABASE_URL when set (a scratch database: it creates and fills a `users` table, and
+// creates `user_views`), otherwise an embedded PostgreSQL (PGlite). Uses REDIS_URL (default
+// redis://127.0.0.1:6379) as a cache and NATS_URL (default nats://127.0.0.1:4222) for the
+// queue hop when they answer; without NATS the hop is skipped. Every port is picked free at start.
+const { randomBytes } = require('node:crypto');
 const { parseArgs } = require('node:util');
 const { startChild, stopChild } = require('./lib/children');
 const { seedDatabase } = require('./lib/seed');
 const { REQUESTS, send } = require('./lib/requests');
+const { userViewedSubject } = require('./queue');
 
 let view;
 try {
@@ -71,10 +75,36 @@ async function main() {
     await seedDatabase(databaseUrl);
 
     const env = tracedEnv(viewer.endpoint);
+    const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
+    // Subjects of this run only, as the cache's keys are: another demo on the same NATS sends its own.
+    const queuePrefix = `demo-${randomBytes(3).toString('hex')}`;
+    const userViewed = userViewedSubject(queuePrefix);
     const auth = startChild({ name: 'auth', file: 'auth.js', env: { ...env, OTEL_SERVICE_NAME: 'auth', PORT: '0' }, traced: true, log });
-    const users = startChild({ name: 'users', file: 'users.js', env: { ...env, OTEL_SERVICE_NAME: 'users', PORT: '0', DATABASE_URL: databaseUrl }, traced: true, log });
-    services.push(auth, users);
-    const [authReady, usersReady] = await Promise.all([auth.ready, users.ready]);
+    const users = startChild({
+      name: 'users',
+      file: 'users.js',
+      env: { ...env, OTEL_SERVICE_NAME: 'users', PORT: '0', DATABASE_URL: databaseUrl, NATS_URL: natsUrl, QUEUE_PREFIX: queuePrefix },
+      traced: true,
+      log,
+    });
+    const activity = startChild({
+      name: 'activity',
+      file: 'activity.js',
+      env: { ...env, OTEL_SERVICE_NAME: 'activity', DATABASE_URL: databaseUrl, NATS_URL: natsUrl, QUEUE_PREFIX: queuePrefix },
+      traced: true,
+      log,
+    });
+    services.push(auth, users, activity);
+    // The worker has subscribed once it is ready: no message of the requests below is lost.
+    const [authReady, usersReady, activityReady] = await Promise.all([auth.ready, users.ready, activity.ready]);
+    const queued = usersReady.queue !== undefined && activityReady.queue !== undefined;
+    if (!queued) await stopChild(activity);
+    let recorded = 0;
+    let onRecorded = () => {};
+    activity.child.on('message', (msg) => {
+      if (msg && msg.recorded !== undefined) recorded++;
+      onRecorded();
+    });
     const gateway = startChild({
       name: 'gateway',
       file: 'gateway.js',
@@ -86,22 +116,35 @@ async function main() {
     const gatewayReady = await gateway.ready;
 
     print(
-      `Waymark demo: gateway → auth / users → database, traced with zero code changes\n` +
+      `Waymark demo: gateway → auth / users → database${queued ? ', users → queue → activity' : ''}, traced with zero code changes\n` +
         `  viewer    ${viewer.url} (waymark view, in this process)\n` +
         `  web UI    ${viewer.ui.url}\n` +
         `  database  ${databaseLabel}\n` +
         `  cache     ${usersReady.cache ? `Redis at ${usersReady.cache}` : 'none (no Redis reachable; set REDIS_URL to use one)'}\n` +
-        `  services  gateway ${local(gatewayReady.port)} → auth ${local(authReady.port)}, users ${local(usersReady.port)}\n\n` +
+        `  queue     ${queued ? `NATS at ${natsUrl}: users publishes ${userViewed}, activity records it` : `none (no NATS reachable at ${natsUrl}: the activity hop is skipped; set NATS_URL to use one)`}\n` +
+        `  services  gateway ${local(gatewayReady.port)} → auth ${local(authReady.port)}, users ${local(usersReady.port)}${queued ? ' → activity (NATS)' : ''}\n\n` +
         `Requests:\n`,
     );
+    let returned = 0;
     for (const r of REQUESTS) {
       const { status, ms } = await send(local(gatewayReady.port), r);
       print(`  ${status}  GET ${r.path.padEnd(14)} ${view.formatDuration(ms * 1e6).padStart(8)}   ${r.note}\n`);
+      // Each request is alone in the database: the worker records a returned user's view before
+      // the next request is sent. The embedded PostgreSQL runs one query at a time, and the
+      // slow request's query would otherwise hold up this INSERT for over a second.
+      if (queued && status === 200) {
+        returned++;
+        await waitFor(() => recorded >= returned, 5000, (wake) => (onRecorded = wake));
+      }
     }
 
     print(`\nTraces, printed by the viewer as each one completes:\n\n`);
     for (const text of held) print(text);
     held = undefined;
+    // The viewer prints a trace once none of its spans arrived for a second and its root is in.
+    // The activity worker's spans can end after the gateway's root (it records the view while
+    // the answer travels back), but before the next request (see above), and come from its own
+    // process in 200 ms batches like the others: they arrive within that second, in the tree.
     await waitFor(() => gatewayTraces.length >= REQUESTS.length, 20_000, (wake) => (onGatewayTrace = wake));
 
     print(`See them in the web UI: ${viewer.ui.url}\n  the tutorial's search for the slow one: ${viewer.ui.url}/search?service=users&minDuration=1s\n`);

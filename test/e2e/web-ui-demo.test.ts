@@ -9,7 +9,8 @@ import { spawnNode, type NodeProcess } from '../helpers/run-node';
 /*
  * `npm run demo`'s four traces in the web UI, in Chromium: the tutorial's search (service
  * users, duration over 1 s) finds the slow trace, its waterfall marks the SELECT as the
- * bottleneck, the failing trace shows its error, and the service map shows the calls.
+ * bottleneck, the failing trace shows its error, and the service map shows the calls,
+ * the queue hop's (users → activity, over the machine's NATS) among them.
  * Screenshots go to .screenshots/.
  */
 
@@ -25,6 +26,7 @@ async function startDemo(): Promise<string> {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OTEL_') && k !== 'DATABASE_URL') env[k] = v;
   env.REDIS_URL = 'redis://127.0.0.1:1';
+  env.NATS_URL = 'nats://127.0.0.1:4222';
   demo = spawnNode([RUN, '--keep-running', '--ui-port', '0', '--no-color'], { env });
   return (await demo.waitForOutput(/web UI {4}(http:\/\/127\.0\.0\.1:\d+)\n[^]*Ctrl-C to stop\./))[1]!;
 }
@@ -115,15 +117,16 @@ describe('the web UI on the demo (Chromium)', () => {
     expect(await page.locator('#span-detail .status-message').textContent()).toMatch(/JSON/);
   });
 
-  it('the service map shows gateway calling auth and users, with counts and the error rate', async () => {
+  it('the service map shows gateway calling auth and users, users reaching activity over the queue, with counts and the error rate', async () => {
     await page.click('text=Service map');
     await page.waitForSelector('.service-map');
     expect(page.url()).toBe(`${ui}/map`);
-    expect(await page.locator('.service-map .node').count()).toBe(3);
+    expect(await page.locator('.service-map .node').count()).toBe(4);
     const toUsers = page.locator('.edge[data-from="gateway"][data-to="users"]');
     expect(await toUsers.locator('.edge-label').first().textContent()).toBe('3 calls · 33% errors');
     expect(await page.locator('.edge[data-from="gateway"][data-to="auth"] .edge-label').first().textContent()).toBe('4 calls');
-    expect(await page.locator('#calls-table tbody tr').count()).toBe(2);
+    expect(await page.locator('.edge[data-from="users"][data-to="activity"] .edge-label').first().textContent()).toBe('2 calls');
+    expect(await page.locator('#calls-table tbody tr').count()).toBe(3);
     await screenshot(page, 'service-map.png');
     expect(errors).toEqual([]);
   });
