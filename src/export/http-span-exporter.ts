@@ -6,7 +6,7 @@ import { GrpcSender } from './grpc-sender';
 import { grpcFrame, grpcTimeout } from './grpc-wire';
 import { HttpSender } from './http-sender';
 import type { RetryingSender, SendResult } from './retrying-sender';
-import type { ExportResult, SpanExporter, SpanRecord } from './span-record';
+import type { EncodedBatch, ExportResult, SpanExporter, SpanRecord } from './span-record';
 import { postSync } from './sync-sender';
 import { loadTlsOptions, type TlsConnectOptions, type TlsSettings } from './tls-options';
 
@@ -63,22 +63,31 @@ export abstract class HttpSpanExporter implements SpanExporter {
   /** Called with the body of a 2xx answer (OTLP reads partial_success there). */
   protected onAccepted(_body: Buffer): void {}
 
-  async export(spans: readonly SpanRecord[], endBy?: number): Promise<ExportResult> {
+  export(spans: readonly SpanRecord[], endBy?: number): Promise<ExportResult> {
+    return this.#send(() => this.encodeInSlices(spans), spans.length, endBy);
+  }
+
+  /** A body already encoded (SpanExporter.encodeAhead), sent as `export` sends its own. */
+  exportEncoded(body: Uint8Array, spanCount: number, endBy?: number): Promise<ExportResult> {
+    return this.#send(() => body, spanCount, endBy);
+  }
+
+  async #send(encode: () => Uint8Array | string | Promise<Uint8Array | string>, spanCount: number, endBy: number | undefined): Promise<ExportResult> {
     if (this.#shutdown) return { ok: false, error: new Error('exporter is shut down') };
-    if (spans.length === 0) return { ok: true };
+    if (spanCount === 0) return { ok: true };
     const { label, url } = this.#opts;
     try {
-      const result = await this.#sender.send(await this.encodeInSlices(spans), endBy);
+      const result = await this.#sender.send(await encode(), endBy);
       if (result.ok) {
         this.onAccepted(result.body);
         return { ok: true };
       }
       const error = new Error(failureMessage(result));
-      this.log.warn(failureKey(result), `${label} export of ${spans.length} spans to ${maskUrl(url)} failed: ${error.message}`);
+      this.log.warn(failureKey(result), `${label} export of ${spanCount} spans to ${maskUrl(url)} failed: ${error.message}`);
       return { ok: false, error };
     } catch (err) {
       // Encoding bugs or anything unexpected: the batch is lost, the application is not.
-      this.log.warn('unexpected', `${label} export of ${spans.length} spans failed: ${describeError(err)}`);
+      this.log.warn('unexpected', `${label} export of ${spanCount} spans failed: ${describeError(err)}`);
       return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
     }
   }
@@ -88,7 +97,7 @@ export abstract class HttpSpanExporter implements SpanExporter {
   }
 
   /** Blocking export for the `exit` event (see SpanExporter.exportSync): one attempt per batch, no retry. */
-  exportSync(batches: ReadonlyArray<readonly SpanRecord[]>, timeoutMs: number): number {
+  exportSync(batches: ReadonlyArray<readonly SpanRecord[] | EncodedBatch>, timeoutMs: number): number {
     if (this.#shutdown) return 0;
     const { label, url, headers, contentType, compression, grpcPath } = this.#opts;
     try {
@@ -105,8 +114,8 @@ export abstract class HttpSpanExporter implements SpanExporter {
         }
         // zlib only when asked for: it is not loaded at startup.
         const gzipSync = gzip ? (require('node:zlib') as typeof zlib).gzipSync : undefined;
-        const bodies = batches.map((spans) => {
-          const encoded = this.encode(spans);
+        const bodies = batches.map((batch) => {
+          const encoded = 'body' in batch ? batch.body : this.encode(batch);
           const raw = typeof encoded === 'string' ? Buffer.from(encoded, 'utf8') : encoded;
           const body = gzipSync === undefined ? raw : gzipSync(raw, { level: 1 });
           return grpcPath === undefined ? body : grpcFrame(body, gzip);

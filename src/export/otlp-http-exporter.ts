@@ -38,6 +38,11 @@ function nextTurn(): Promise<void> {
 export class OtlpHttpExporter extends HttpSpanExporter {
   readonly #json: boolean;
   readonly #resource: Resource;
+  /**
+   * Protobuf only (HTTP and gRPC): requests join by concatenation (see encodeInSlices), so
+   * the batch span processor may encode spans while they queue. JSON leaves it undefined.
+   */
+  readonly encodeAhead: ((spans: readonly SpanRecord[]) => Uint8Array) | undefined;
 
   constructor(options: OtlpHttpExporterOptions) {
     const json = options.protocol === 'http/json';
@@ -53,6 +58,8 @@ export class OtlpHttpExporter extends HttpSpanExporter {
     });
     this.#json = json;
     this.#resource = options.resource;
+    const resource = options.resource;
+    this.encodeAhead = json ? undefined : (spans) => encodeTraceRequestProto(resource, spans);
   }
 
   protected encode(spans: readonly SpanRecord[]): Uint8Array | string {

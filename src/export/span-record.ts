@@ -98,6 +98,12 @@ export interface ExportResult {
   readonly error?: Error;
 }
 
+/** Spans already in the exporter's wire format: one request body for `spanCount` spans. */
+export interface EncodedBatch {
+  readonly body: Uint8Array;
+  readonly spanCount: number;
+}
+
 /** Sends batches of finished spans somewhere. One export at a time per processor. */
 export interface SpanExporter {
   /** Exports one batch; with `endBy` (epoch ms, the process is ending) it is over by then. */
@@ -106,9 +112,19 @@ export interface SpanExporter {
   /** Optional: the process is ending, so a failed attempt is no longer retried. */
   endRetries?(): void;
   /**
+   * Optional, for a format whose encoded requests join by concatenation (OTLP protobuf):
+   * encodes spans into request bytes ahead of export, so the batch span processor keeps
+   * bytes instead of span records while they wait for a full batch. An exporter that has
+   * it has `exportEncoded` too, and its `exportSync` takes EncodedBatch entries.
+   */
+  readonly encodeAhead?: ((spans: readonly SpanRecord[]) => Uint8Array) | undefined;
+  /** Exports a body of `encodeAhead` bytes (several joined) as one request, as `export` does. */
+  exportEncoded?(body: Uint8Array, spanCount: number, endBy?: number): Promise<ExportResult>;
+  /**
    * Optional blocking export for the `exit` event after `process.exit()`, when nothing
    * asynchronous can run any more: the batches in order, all within `timeoutMs`, stopping
-   * at the first that fails. Returns how many were delivered.
+   * at the first that fails. Returns how many were delivered. Batches are EncodedBatch
+   * only for an exporter with `encodeAhead`.
    */
-  exportSync?(batches: ReadonlyArray<readonly SpanRecord[]>, timeoutMs: number): number;
+  exportSync?(batches: ReadonlyArray<readonly SpanRecord[] | EncodedBatch>, timeoutMs: number): number;
 }

@@ -1,5 +1,5 @@
-import { describeError, diag } from '../diag';
-import type { SpanExporter, SpanRecord } from '../export/span-record';
+import { RateLimitedLog, describeError, diag } from '../diag';
+import type { EncodedBatch, ExportResult, SpanExporter, SpanRecord } from '../export/span-record';
 import type { SpanSink } from './span';
 
 export interface BatchOptions {
@@ -13,19 +13,52 @@ export interface BatchOptions {
 const DROP_REPORT_INTERVAL_MS = 10_000;
 
 /**
+ * Spans per slice encoded ahead (at most maxExportBatchSize). Span records that wait in the
+ * queue for a full batch live long enough to be copied by every scavenge on the way:
+ * measured on a Fastify app with a batch of 512, scavenge pauses went from 0.11 ms without
+ * export to 0.5-3 ms with it, and V8 doubled the young generation. Encoded as soon as a
+ * slice has queued, the records die young and the queue holds bytes (outside the heap).
+ */
+const SLICE_SPANS = 64;
+
+/** `count` queued spans already encoded (SpanExporter.encodeAhead). */
+interface Slice {
+  readonly body: Uint8Array;
+  readonly count: number;
+}
+
+/** One batch taken off the queue, in order: whole encoded slices, then records not yet encoded. */
+interface Batch {
+  readonly slices: Slice[];
+  readonly records: SpanRecord[];
+}
+
+/**
  * The span buffer: a bounded queue drained in batches by one exporter. A full batch is
  * exported at once; otherwise the scheduled delay does it. While an export is in flight
  * spans keep queueing, and a second export of this processor never starts. Its timers
  * are unref'd, so an idle agent never keeps the process alive. Spans that find the queue
  * full are dropped, counted, and reported once per interval.
+ *
+ * With an exporter that can encode ahead (OTLP protobuf), each full slice of queued spans
+ * is encoded on the next turn of the event loop and kept as bytes (see SLICE_SPANS); a
+ * batch is then its slices joined, plus the records not yet encoded. Batches, limits and
+ * counters are in spans either way.
  */
 export class BatchSpanProcessor implements SpanSink {
   readonly #exporter: SpanExporter;
   readonly #opts: BatchOptions;
+  /** Encoded slices, older than every record of `#queue`. */
+  #slices: Slice[] = [];
+  #slicedSpans = 0;
+  /** Spans not (yet) encoded. */
   #queue: SpanRecord[] = [];
+  readonly #sliceSpans: number;
+  #encodeScheduled = false;
+  readonly #encodeLog = new RateLimitedLog(60_000);
   #timer: NodeJS.Timeout | undefined;
   #exporting: Promise<boolean> | undefined;
-  #inFlight: SpanRecord[] | undefined;
+  #inFlight: SpanRecord[] | EncodedBatch | undefined;
   #shutdown = false;
   #droppedTotal = 0;
   #droppedSinceReport = 0;
@@ -36,21 +69,25 @@ export class BatchSpanProcessor implements SpanSink {
   constructor(exporter: SpanExporter, opts: BatchOptions) {
     this.#exporter = exporter;
     this.#opts = opts;
+    const ahead = exporter.encodeAhead !== undefined && exporter.exportEncoded !== undefined;
+    this.#sliceSpans = ahead ? Math.min(SLICE_SPANS, opts.maxExportBatchSize) : Infinity;
   }
 
   /** Counters for diagnostics and tests. */
   get stats(): { queued: number; dropped: number; exported: number; failed: number } {
-    return { queued: this.#queue.length, dropped: this.#droppedTotal, exported: this.#exportedTotal, failed: this.#failedTotal };
+    return { queued: this.#queued(), dropped: this.#droppedTotal, exported: this.#exportedTotal, failed: this.#failedTotal };
   }
 
   onEnd(span: SpanRecord): void {
     if ((span.traceFlags & 1) === 0) return;
-    if (this.#shutdown || this.#queue.length >= this.#opts.maxQueueSize) {
+    if (this.#shutdown || this.#queued() >= this.#opts.maxQueueSize) {
       this.#drop(1);
       return;
     }
     this.#queue.push(span);
-    if (this.#queue.length >= this.#opts.maxExportBatchSize) {
+    // Scheduled before an export of the same turn, so that export finds the slice encoded.
+    if (this.#queue.length >= this.#sliceSpans && !this.#encodeScheduled) this.#encodeSoon();
+    if (this.#queued() >= this.#opts.maxExportBatchSize) {
       if (this.#exporting === undefined) this.#exportSoon();
     } else if (this.#timer === undefined) {
       this.#timer = setTimeout(this.#onTimer, this.#opts.scheduleDelayMs);
@@ -60,7 +97,7 @@ export class BatchSpanProcessor implements SpanSink {
 
   /** Exports everything queued now (waiting for an export in flight first). */
   async forceFlush(): Promise<void> {
-    while (this.#exporting !== undefined || this.#queue.length > 0) {
+    while (this.#exporting !== undefined || this.#queued() > 0) {
       if (this.#exporting !== undefined) await this.#exporting;
       else await this.#exportOne();
     }
@@ -91,14 +128,16 @@ export class BatchSpanProcessor implements SpanSink {
    */
   async flushFinal(endBy: number): Promise<void> {
     this.#exporter.endRetries?.();
-    while (Date.now() < endBy && (this.#exporting !== undefined || this.#queue.length > 0)) {
+    while (Date.now() < endBy && (this.#exporting !== undefined || this.#queued() > 0)) {
       if (this.#exporting !== undefined) {
         await this.#exporting;
         continue;
       }
       if (!(await this.#exportOne(endBy))) {
-        this.#failedTotal += this.#queue.length;
+        this.#failedTotal += this.#queued();
         this.#queue = [];
+        this.#slices = [];
+        this.#slicedSpans = 0;
       }
     }
   }
@@ -112,13 +151,14 @@ export class BatchSpanProcessor implements SpanSink {
   flushSync(timeoutMs: number): void {
     const exporter = this.#exporter;
     if (exporter.exportSync === undefined) return;
-    const spans = this.#inFlight === undefined ? this.#queue : this.#inFlight.concat(this.#queue);
-    this.#queue = [];
+    const batches: Array<SpanRecord[] | EncodedBatch> = [];
+    if (this.#inFlight !== undefined) batches.push(this.#inFlight);
     this.#inFlight = undefined;
-    if (spans.length === 0) return;
-    const size = this.#opts.maxExportBatchSize;
-    const batches: SpanRecord[][] = [];
-    for (let i = 0; i < spans.length; i += size) batches.push(spans.slice(i, i + size));
+    while (this.#queued() > 0) {
+      const batch = this.#takeBatch();
+      batches.push(batch.slices.length === 0 ? batch.records : this.#join(batch));
+    }
+    if (batches.length === 0) return;
     let delivered = 0;
     try {
       delivered = exporter.exportSync(batches, timeoutMs);
@@ -126,8 +166,10 @@ export class BatchSpanProcessor implements SpanSink {
       // counted as failed below
     }
     for (let i = 0; i < batches.length; i++) {
-      if (i < delivered) this.#exportedTotal += batches[i]!.length;
-      else this.#failedTotal += batches[i]!.length;
+      const batch = batches[i]!;
+      const count = 'spanCount' in batch ? batch.spanCount : batch.length;
+      if (i < delivered) this.#exportedTotal += count;
+      else this.#failedTotal += count;
     }
   }
 
@@ -141,19 +183,89 @@ export class BatchSpanProcessor implements SpanSink {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     setImmediate(() => {
-      if (this.#exporting === undefined && this.#queue.length > 0) void this.#exportOne();
+      if (this.#exporting === undefined && this.#queued() > 0) void this.#exportOne();
     }).unref();
+  }
+
+  #queued(): number {
+    return this.#slicedSpans + this.#queue.length;
+  }
+
+  /** Off the caller's stack, as an export: the span that filled the slice is ending inside app code. */
+  #encodeSoon(): void {
+    this.#encodeScheduled = true;
+    setImmediate(this.#encodeSlices).unref();
+  }
+
+  #encodeSlices = (): void => {
+    this.#encodeScheduled = false;
+    const n = this.#sliceSpans;
+    const whole = this.#queue.length - (this.#queue.length % n);
+    if (whole === 0) return;
+    for (let i = 0; i < whole; i += n) {
+      const body = this.#encode(this.#queue.slice(i, i + n));
+      if (body === undefined) continue;
+      this.#slices.push({ body, count: n });
+      this.#slicedSpans += n;
+    }
+    this.#queue = this.#queue.slice(whole);
+  };
+
+  /** The spans' encoded bytes, or undefined when the encoder threw (the spans are then counted as failed). */
+  #encode(spans: SpanRecord[]): Uint8Array | undefined {
+    try {
+      return this.#exporter.encodeAhead!(spans);
+    } catch (err) {
+      this.#failedTotal += spans.length;
+      this.#encodeLog.warn('encode', `encoding ${spans.length} spans for export failed: ${describeError(err)}`);
+      return undefined;
+    }
+  }
+
+  /** The next batch: as many whole slices as fit, then (when no slice is left) records up to the batch size. */
+  #takeBatch(): Batch {
+    const max = this.#opts.maxExportBatchSize;
+    let count = 0;
+    let taken = 0;
+    while (taken < this.#slices.length && count + this.#slices[taken]!.count <= max) count += this.#slices[taken++]!.count;
+    const slices = taken === 0 ? [] : this.#slices.splice(0, taken);
+    this.#slicedSpans -= count;
+    let records: SpanRecord[] = [];
+    if (this.#slices.length === 0 && count < max) {
+      records = this.#queue.length <= max - count ? this.#queue : this.#queue.slice(0, max - count);
+      this.#queue = records === this.#queue ? [] : this.#queue.slice(records.length);
+    }
+    return { slices, records };
+  }
+
+  /** A batch with slices as one request body: the slices joined, then its records encoded now. */
+  #join(batch: Batch): EncodedBatch {
+    const parts = batch.slices.map((s) => s.body);
+    let spanCount = 0;
+    for (const slice of batch.slices) spanCount += slice.count;
+    const tail = batch.records.length === 0 ? undefined : this.#encode(batch.records);
+    if (tail !== undefined) {
+      parts.push(tail);
+      spanCount += batch.records.length;
+    }
+    return { body: parts.length === 1 ? parts[0]! : Buffer.concat(parts), spanCount };
   }
 
   /** Exports the next batch; resolves whether it was delivered. */
   #exportOne(endBy?: number): Promise<boolean> {
-    const batch = this.#queue.length <= this.#opts.maxExportBatchSize
-      ? this.#queue
-      : this.#queue.slice(0, this.#opts.maxExportBatchSize);
-    this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
-    if (batch.length === 0) return Promise.resolve(true);
-    this.#inFlight = batch;
-    const run = this.#send(batch, endBy).finally(() => {
+    const batch = this.#takeBatch();
+    let run: Promise<boolean>;
+    if (batch.slices.length === 0) {
+      const records = batch.records;
+      if (records.length === 0) return Promise.resolve(true);
+      this.#inFlight = records;
+      run = this.#send(records.length, () => this.#exporter.export(records, endBy), endBy);
+    } else {
+      const encoded = this.#join(batch);
+      this.#inFlight = encoded;
+      run = this.#send(encoded.spanCount, () => this.#exporter.exportEncoded!(encoded.body, encoded.spanCount, endBy), endBy);
+    }
+    run = run.finally(() => {
       this.#exporting = undefined;
       this.#inFlight = undefined;
       this.#afterExport();
@@ -162,7 +274,7 @@ export class BatchSpanProcessor implements SpanSink {
     return run;
   }
 
-  async #send(batch: SpanRecord[], endBy: number | undefined): Promise<boolean> {
+  async #send(count: number, exportBatch: () => Promise<ExportResult>, endBy: number | undefined): Promise<boolean> {
     let timeout: NodeJS.Timeout | undefined;
     const timeoutMs = Math.max(0, Math.min(this.#opts.exportTimeoutMs, (endBy ?? Infinity) - Date.now()));
     try {
@@ -170,16 +282,16 @@ export class BatchSpanProcessor implements SpanSink {
         timeout = setTimeout(() => resolve({ ok: false, error: new Error(`export timed out after ${timeoutMs} ms`) }), timeoutMs);
         timeout.unref();
       });
-      const result = await Promise.race([this.#exporter.export(batch, endBy), timedOut]);
+      const result = await Promise.race([exportBatch(), timedOut]);
       if (result.ok) {
-        this.#exportedTotal += batch.length;
+        this.#exportedTotal += count;
         return true;
       }
-      this.#failedTotal += batch.length;
-      diag.debug(`export of ${batch.length} spans failed: ${result.error ? describeError(result.error) : 'unknown'}`);
+      this.#failedTotal += count;
+      diag.debug(`export of ${count} spans failed: ${result.error ? describeError(result.error) : 'unknown'}`);
     } catch (err) {
-      this.#failedTotal += batch.length;
-      diag.debug(`export of ${batch.length} spans threw: ${describeError(err)}`);
+      this.#failedTotal += count;
+      diag.debug(`export of ${count} spans threw: ${describeError(err)}`);
     } finally {
       clearTimeout(timeout);
     }
@@ -187,8 +299,8 @@ export class BatchSpanProcessor implements SpanSink {
   }
 
   #afterExport(): void {
-    if (this.#queue.length >= this.#opts.maxExportBatchSize) this.#exportSoon();
-    else if (this.#queue.length > 0 && this.#timer === undefined && !this.#shutdown) {
+    if (this.#queued() >= this.#opts.maxExportBatchSize) this.#exportSoon();
+    else if (this.#queued() > 0 && this.#timer === undefined && !this.#shutdown) {
       this.#timer = setTimeout(this.#onTimer, this.#opts.scheduleDelayMs);
       this.#timer.unref();
     }

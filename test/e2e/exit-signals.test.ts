@@ -49,6 +49,18 @@ describe('exit paths', () => {
     expect(new Set(receiver.spans().map((s) => s.spanId)).size).toBe(600);
   });
 
+  it('process.exit() with a batch in flight, spans encoded ahead and spans not yet encoded loses none of them', async () => {
+    // After the first turn: 512 spans in flight as encoded slices, 64 more encoded, 24 records;
+    // the second turn adds 100 records, and exits.
+    const res = await runNode([...preloadFlags('require'), path.join(FIXTURES, 'exit-now.js')], {
+      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_TURNS: '600,100', FIXTURE_CODE: '4' },
+    });
+    expect(res.code).toBe(4);
+    await receiver.waitForSpans(700, 3000);
+    const names = new Set(receiver.spans().map((s) => s.name));
+    expect([...names].sort()).toEqual(Array.from({ length: 700 }, (_, i) => `step-${i}`).sort());
+  });
+
   it('an app that handles SIGTERM and keeps running is not killed by the agent', async () => {
     const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'ignore', FIXTURE_SPANS: '5' }, 'SIGTERM');
     expect(res.stdout).toContain('app-handled');

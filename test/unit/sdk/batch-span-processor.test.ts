@@ -1,7 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setLogSink } from '../../../src/diag';
-import type { ExportResult, SpanExporter, SpanRecord } from '../../../src/export/span-record';
+import { OtlpHttpExporter } from '../../../src/export/otlp-http-exporter';
+import type { EncodedBatch, ExportResult, SpanExporter, SpanRecord } from '../../../src/export/span-record';
+import { ZipkinExporter } from '../../../src/export/zipkin-exporter';
 import { BatchSpanProcessor } from '../../../src/sdk/batch-span-processor';
+import {
+  attributeMap,
+  decodeProtoRequest,
+  flattenSpans,
+  startChildProcessReceiver,
+  startOtlpReceiver,
+  type OtlpReceiver,
+} from '../../helpers/otlp-receiver';
+import { RESOURCE, makeSpan, nanosString } from '../export/fixtures';
 
 const span = (i: number, sampled = true) => ({ name: `s${i}`, traceFlags: sampled ? 1 : 0 }) as unknown as SpanRecord;
 
@@ -136,5 +148,218 @@ describe('BatchSpanProcessor', () => {
     await p2.forceFlush();
     expect(Date.now() - t).toBeLessThan(1000);
     expect(p2.stats.failed).toBe(1);
+  });
+});
+
+/** An exporter that encodes ahead into names joined by commas: bodies concatenate as protobuf's do. */
+class SlicingExporter implements SpanExporter {
+  batches: Array<{ via: 'encoded' | 'records'; names: string[] }> = [];
+  syncBatches: Array<{ via: 'encoded' | 'records'; names: string[] }> = [];
+  release: Array<() => void> = [];
+  encodes = 0;
+  constructor(
+    private readonly manual = false,
+    private readonly throwOn: (spans: readonly SpanRecord[]) => boolean = () => false,
+  ) {}
+  readonly encodeAhead = (spans: readonly SpanRecord[]): Uint8Array => {
+    this.encodes++;
+    if (this.throwOn(spans)) throw new Error('encoder bug');
+    return Buffer.from(spans.map((s) => `${s.name},`).join(''));
+  };
+  static names(body: Uint8Array): string[] {
+    return Buffer.from(body).toString().split(',').filter(Boolean);
+  }
+  #answer(): Promise<ExportResult> {
+    return new Promise((resolve) => (this.manual ? this.release.push(() => resolve({ ok: true })) : setImmediate(() => resolve({ ok: true }))));
+  }
+  export(spans: readonly SpanRecord[]): Promise<ExportResult> {
+    this.batches.push({ via: 'records', names: spans.map((s) => s.name) });
+    return this.#answer();
+  }
+  exportEncoded(body: Uint8Array, spanCount: number): Promise<ExportResult> {
+    const names = SlicingExporter.names(body);
+    expect(names).toHaveLength(spanCount);
+    this.batches.push({ via: 'encoded', names });
+    return this.#answer();
+  }
+  exportSync(batches: ReadonlyArray<readonly SpanRecord[] | EncodedBatch>): number {
+    for (const b of batches) {
+      this.syncBatches.push('body' in b ? { via: 'encoded', names: SlicingExporter.names(b.body) } : { via: 'records', names: b.map((s) => s.name) });
+    }
+    return batches.length;
+  }
+  async shutdown() {}
+}
+
+const names = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `s${from + i}`);
+
+describe('BatchSpanProcessor, encoding ahead', () => {
+  let receiver: OtlpReceiver;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterAll(async () => {
+    await receiver.close();
+  });
+
+  it('encodes slices of 64 off the caller stack and sends them joined, with the records not yet encoded, in batches of at most maxExportBatchSize', async () => {
+    const exp = new SlicingExporter();
+    const p = new BatchSpanProcessor(exp, opts({ maxExportBatchSize: 100 }));
+    for (let i = 0; i < 64; i++) p.onEnd(span(i));
+    expect(exp.encodes).toBe(0); // never inside onEnd
+    await tick();
+    expect(exp.encodes).toBe(1);
+    expect(p.stats.queued).toBe(64);
+    for (let i = 64; i < 100; i++) p.onEnd(span(i));
+    await tick();
+    // one slice of 64 plus 36 records encoded at export time
+    expect(exp.batches).toEqual([{ via: 'encoded', names: names(0, 100) }]);
+    for (let i = 100; i < 1000; i++) p.onEnd(span(i));
+    await p.forceFlush();
+    expect(exp.batches.every((b) => b.names.length <= 100)).toBe(true);
+    expect(exp.batches.flatMap((b) => b.names)).toEqual(names(0, 1000));
+    expect(exp.batches.filter((b) => b.via === 'encoded').length).toBeGreaterThan(10);
+    expect(p.stats).toMatchObject({ queued: 0, exported: 1000, failed: 0, dropped: 0 });
+  });
+
+  it('delivers spans encoded ahead that the official decoder reads back intact (gzip, joined slices)', async () => {
+    receiver.requests.length = 0;
+    const e = new OtlpHttpExporter({ url: receiver.url, protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeoutMs: 3000, resource: RESOURCE });
+    let encodedExports = 0;
+    const exportEncoded = e.exportEncoded.bind(e);
+    e.exportEncoded = (body, count, endBy) => {
+      encodedExports++;
+      return exportEncoded(body, count, endBy);
+    };
+    const p = new BatchSpanProcessor(e, opts({ maxExportBatchSize: 100 }));
+    const sent = Array.from({ length: 1000 }, (_, i) => makeSpan({ name: `s${i}`, attributes: { i } }));
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 64; i++) p.onEnd(sent[round * 100 + i]!);
+      await tick();
+      for (let i = 64; i < 100; i++) p.onEnd(sent[round * 100 + i]!);
+      await tick();
+    }
+    await p.forceFlush();
+    expect(encodedExports).toBeGreaterThan(0);
+    const requests = receiver.requests;
+    expect(requests.every((r) => r.decodeError === undefined && r.headers['content-encoding'] === 'gzip')).toBe(true);
+    const got = requests.map((r) => flattenSpans(r.decoded!));
+    expect(got.every((spans) => spans.length <= 100)).toBe(true);
+    const all = got.flat();
+    expect(all.map((s) => [s.name, s.spanId, s.traceId])).toEqual(sent.map((s) => [s.name, s.spanId, s.traceId]));
+    expect(all.map((s) => attributeMap(s.attributes).i)).toEqual(sent.map((_, i) => i));
+    expect(all.every((s) => s.startTimeUnixNano === nanosString(1000.25) && attributeMap(s.resource)['service.name'] !== undefined)).toBe(true);
+    await p.shutdown();
+  });
+
+  it('counts encoded spans against maxQueueSize and in stats.queued', async () => {
+    const exp = new SlicingExporter(true);
+    const p = new BatchSpanProcessor(exp, opts({ maxQueueSize: 200, maxExportBatchSize: 100 }));
+    for (let i = 0; i < 100; i++) p.onEnd(span(i));
+    await tick(); // 100 in flight
+    for (let i = 100; i < 350; i++) p.onEnd(span(i)); // 200 fit, 50 dropped
+    await tick();
+    expect(exp.encodes).toBe(5); // the first slice and its 36 records, then three slices of the 200
+    expect(p.stats).toMatchObject({ queued: 200, dropped: 50 });
+    p.onEnd(span(999));
+    expect(p.stats).toMatchObject({ queued: 200, dropped: 51 });
+    const flushing = p.forceFlush();
+    while (exp.batches.length < 4 || exp.release.length > 0) {
+      exp.release.shift()?.();
+      await tick();
+    }
+    await flushing;
+    expect(exp.batches.map((b) => [b.via, b.names.length])).toEqual([['encoded', 100], ['encoded', 64], ['encoded', 64], ['encoded', 72]]);
+    expect(exp.batches.flatMap((b) => b.names)).toEqual(names(0, 300));
+    expect(p.stats).toMatchObject({ queued: 0, exported: 300 });
+  });
+
+  it('counts spans whose encoding throws (ahead or at export) as failed, with one diagnostic line, and exports the rest', async () => {
+    const lines: string[] = [];
+    setLogSink((l) => lines.push(l));
+    try {
+      const exp = new SlicingExporter(false, (spans) => spans.some((s) => s.name === 's64' || s.name === 's200'));
+      const p = new BatchSpanProcessor(exp, opts());
+      for (let i = 0; i < 192; i++) expect(() => p.onEnd(span(i))).not.toThrow();
+      await tick();
+      expect(exp.encodes).toBe(3);
+      expect(p.stats).toMatchObject({ queued: 128, failed: 64 });
+      for (let i = 192; i < 210; i++) p.onEnd(span(i)); // encoded at export time, and that throws too
+      await p.forceFlush();
+      expect(exp.batches).toEqual([{ via: 'encoded', names: [...names(0, 64), ...names(128, 192)] }]);
+      expect(p.stats).toMatchObject({ queued: 0, exported: 128, failed: 64 + 18 });
+      expect(lines.filter((l) => l.includes('spans for export failed: encoder bug'))).toEqual([
+        expect.stringContaining('encoding 64 spans for export failed'),
+      ]);
+    } finally {
+      setLogSink((l) => process.stderr.write(l + '\n'));
+    }
+  });
+
+  it('flushSync hands the in-flight batch, encoded slices and records to exportSync, in order', async () => {
+    const exp = new SlicingExporter(true);
+    const p = new BatchSpanProcessor(exp, opts({ maxExportBatchSize: 100 }));
+    for (let i = 0; i < 100; i++) p.onEnd(span(i));
+    await tick(); // 64 encoded + 36 records, in flight
+    for (let i = 100; i < 270; i++) p.onEnd(span(i));
+    await tick(); // two slices (228 done), 42 records left; the export is still in flight
+    expect(p.stats.queued).toBe(170);
+    p.flushSync(1000);
+    expect(exp.syncBatches.map((b) => [b.via, b.names.length])).toEqual([['encoded', 100], ['encoded', 64], ['encoded', 100], ['records', 6]]);
+    expect(exp.syncBatches.flatMap((b) => b.names)).toEqual(names(0, 270));
+    expect(exp.syncBatches[0]).toEqual({ via: 'encoded', names: names(0, 100) });
+    expect(exp.syncBatches.every((b) => b.names.length <= 100)).toBe(true);
+    expect(p.stats).toMatchObject({ queued: 0, exported: 270 });
+  });
+
+  it('flushSync through the OTLP blocking path delivers the in-flight, encoded and unencoded spans, decoded intact', async () => {
+    const child = await startChildProcessReceiver();
+    try {
+      const e = new OtlpHttpExporter({ url: child.url, protocol: 'http/protobuf', headers: {}, compression: 'gzip', timeoutMs: 3000, resource: RESOURCE });
+      e.exportEncoded = () => new Promise(() => {}); // the export the exit cuts off
+      const p = new BatchSpanProcessor(e, opts({ maxExportBatchSize: 100 }));
+      const sent = Array.from({ length: 170 }, (_, i) => makeSpan({ name: `s${i}` }));
+      for (let i = 0; i < 100; i++) p.onEnd(sent[i]!);
+      await tick();
+      for (let i = 100; i < 170; i++) p.onEnd(sent[i]!);
+      await tick(); // in flight: 100; queued: one slice of 64 and 6 records
+      p.flushSync(5000);
+      const got: string[][] = [];
+      for (let r = 0; r < 2; r++) {
+        const seen = await child.nextRequest();
+        expect(seen.headers['content-encoding']).toBe('gzip');
+        got.push(flattenSpans(decodeProtoRequest(gunzipSync(seen.body))).map((s) => `${s.name}/${s.spanId}`));
+      }
+      expect(got.map((g) => g.length)).toEqual([100, 70]);
+      expect(got.flat()).toEqual(sent.map((s) => `${s.name}/${s.spanId}`));
+      expect(p.stats).toMatchObject({ queued: 0, exported: 170 });
+    } finally {
+      child.close();
+    }
+  });
+
+  it('keeps the record path for exporters that cannot encode ahead (OTLP/JSON, Zipkin)', async () => {
+    const base = { url: receiver.url, headers: {}, compression: 'none' as const, timeoutMs: 3000, resource: RESOURCE };
+    expect(new OtlpHttpExporter({ ...base, protocol: 'http/protobuf' }).encodeAhead).toBeTypeOf('function');
+    expect(new OtlpHttpExporter({ ...base, protocol: 'grpc', url: 'http://127.0.0.1:4317' }).encodeAhead).toBeTypeOf('function');
+    const json = new OtlpHttpExporter({ ...base, protocol: 'http/json' });
+    const zipkin = new ZipkinExporter({ url: receiver.url, headers: {}, timeoutMs: 3000, serviceName: 'svc', resource: RESOURCE });
+    for (const e of [json, zipkin]) {
+      expect(e.encodeAhead).toBeUndefined();
+      const calls = { encoded: 0, records: 0 };
+      e.exportEncoded = async () => {
+        calls.encoded++;
+        return { ok: true };
+      };
+      e.export = async (spans) => {
+        calls.records += spans.length;
+        return { ok: true };
+      };
+      const p = new BatchSpanProcessor(e, opts({ maxExportBatchSize: 100 }));
+      for (let i = 0; i < 300; i++) p.onEnd(makeSpan());
+      await tick();
+      await p.forceFlush();
+      expect(calls).toEqual({ encoded: 0, records: 300 });
+    }
   });
 });
