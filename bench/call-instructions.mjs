@@ -79,6 +79,12 @@ const common = {
   ...(process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: process.env.OTEL_NODE_DISABLED_INSTRUMENTATIONS } : {}),
 };
 
+// Only full batches are exported during a run (the rest at exit). Under valgrind the app runs
+// ~100× slower, so the default 5 s schedule delay fired every few hundred requests and each
+// run exported a different number of partial batches: repeats of one build moved by up to
+// 60k instructions per request.
+const EXPORT_ONLY_FULL_BATCHES = '3600000';
+
 /** Instructions of one whole run of `calls` calls. */
 async function instructions(variant, kind, calls) {
   const args = [
@@ -88,7 +94,7 @@ async function instructions(variant, kind, calls) {
   const { stderr } = await promisify(execFile)('valgrind', args, {
     cwd: ROOT,
     env: variant.exporting
-      ? { ...common, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...variant.env }
+      ? { ...common, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: EXPORT_ONLY_FULL_BATCHES, ...variant.env }
       : { ...common, OTEL_TRACES_EXPORTER: 'none', ...variant.env },
     maxBuffer: 1 << 24,
   });
