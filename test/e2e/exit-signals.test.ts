@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FLUSH_ENV } from '../helpers/exit-flush';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { FIXTURES } from '../helpers/paths';
 import { preloadFlags, runNode, spawnNode, type NodeRun } from '../helpers/run-node';
@@ -25,7 +26,7 @@ describe('exit paths', () => {
     it(`${sig} to an app without handlers: every finished span exported, process still dies by ${sig}`, async () => {
       const baseline = await runAndSignal({}, sig, false);
       expect(baseline).toMatchObject({ code: null, signal: sig });
-      const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '700' }, sig);
+      const res = await runAndSignal({ ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '700' }, sig);
       expect(res).toMatchObject({ code: null, signal: sig });
       expect(receiver.spans()).toHaveLength(700);
     });
@@ -34,14 +35,14 @@ describe('exit paths', () => {
   it('an app that handles SIGTERM still decides: its exit code stands, spans flushed', async () => {
     const baseline = await runAndSignal({ FIXTURE_HANDLER: 'exit3' }, 'SIGTERM', false);
     expect(baseline).toMatchObject({ code: 3, signal: null });
-    const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'exit3', FIXTURE_SPANS: '5' }, 'SIGTERM');
+    const res = await runAndSignal({ ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'exit3', FIXTURE_SPANS: '5' }, 'SIGTERM');
     expect(res).toMatchObject({ code: 3, signal: null });
     expect(receiver.spans()).toHaveLength(5);
   });
 
   it('process.exit() right after a burst loses no finished span and keeps its exit code', async () => {
     const res = await runNode([...preloadFlags('require'), path.join(FIXTURES, 'exit-now.js')], {
-      env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '600', FIXTURE_CODE: '5' },
+      env: { ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_SPANS: '600', FIXTURE_CODE: '5' },
     });
     expect(res.code).toBe(5);
     await receiver.waitForSpans(600, 3000);
@@ -62,7 +63,7 @@ describe('exit paths', () => {
   });
 
   it('an app that handles SIGTERM and keeps running is not killed by the agent', async () => {
-    const res = await runAndSignal({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'ignore', FIXTURE_SPANS: '5' }, 'SIGTERM');
+    const res = await runAndSignal({ ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url, FIXTURE_HANDLER: 'ignore', FIXTURE_SPANS: '5' }, 'SIGTERM');
     expect(res.stdout).toContain('app-handled');
     expect(res).toMatchObject({ code: 0, signal: null });
     expect(receiver.spans()).toHaveLength(5);

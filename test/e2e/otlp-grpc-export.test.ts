@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FLUSH_ENV } from '../helpers/exit-flush';
 import { startOtlpGrpcReceiver, type OtlpGrpcReceiver } from '../helpers/otlp-grpc-receiver';
 import { attributeMap } from '../helpers/otlp-receiver';
 import { FIXTURES } from '../helpers/paths';
@@ -60,6 +61,7 @@ describe('end to end: preloaded agent → OTLP/gRPC receiver (official decoder)'
 
   it('process.exit() right after a burst: the blocking exit path delivers every span over gRPC', async () => {
     const res = await run('exit-now.js', {
+      ...EXIT_FLUSH_ENV,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_FLUSH_ENV } from '../helpers/exit-flush';
 import { startOtlpGrpcReceiver } from '../helpers/otlp-grpc-receiver';
 import { startOtlpReceiver, type ReceivedSpan } from '../helpers/otlp-receiver';
 import { FIXTURES } from '../helpers/paths';
@@ -58,6 +59,7 @@ for (const protocol of ['http/protobuf', 'grpc'] as const) {
     it('process.exit(): the blocking exit path delivers over mTLS too', async () => {
       const r = await receiver(protocol, true);
       const res = await run('exit-now.js', {
+        ...EXIT_FLUSH_ENV,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: r.url,
         OTEL_EXPORTER_OTLP_CERTIFICATE: certs.caCert,

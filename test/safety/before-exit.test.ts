@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FLUSH_ENV } from '../helpers/exit-flush';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { REGISTER_CJS, runToEnd } from '../helpers/signal-run';
 
@@ -21,7 +22,8 @@ describe('beforeExit', () => {
       const env = { FIXTURE_SPANS: '10', FIXTURE_RESCHEDULE: String(reschedule) };
       const baseline = await runToEnd(FIXTURE, { env });
       expect(baseline.stdout.split('\n').filter(Boolean)).toHaveLength(reschedule + 1);
-      const traced = await runToEnd(FIXTURE, { env: { ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url }, nodeArgs: ['--require', REGISTER_CJS] });
+      // With the app's listener the agent stays out of beforeExit: the blocking exit path sends.
+      const traced = await runToEnd(FIXTURE, { env: { ...env, ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url }, nodeArgs: ['--require', REGISTER_CJS] });
       expect(traced.stdout).toBe(baseline.stdout);
       expect(traced.code).toBe(baseline.code);
       await receiver.waitForSpans(10 + reschedule, 3000);

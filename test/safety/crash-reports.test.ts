@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FLUSH_ENV } from '../helpers/exit-flush';
 import { attributeMap, startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { REGISTER_CJS, runToEnd } from '../helpers/signal-run';
 
@@ -29,7 +30,8 @@ describe('crash reports', () => {
     const baseline = await runToEnd(FIXTURE);
     expect(baseline.code).toBe(1);
     expect(head(baseline.stderr)).toContain('throwing-listener.js:6');
-    const traced = await runToEnd(FIXTURE, { nodeArgs: ['--require', REGISTER_CJS], env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url } });
+    // The crash ends the process: the blocking exit path sends the span.
+    const traced = await runToEnd(FIXTURE, { nodeArgs: ['--require', REGISTER_CJS], env: { ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url } });
     expect(traced.code).toBe(baseline.code);
     expect(head(traced.stderr)).toBe(head(baseline.stderr));
     expect(traced.stderr.length).toBeLessThan(baseline.stderr.length + 400);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FLUSH_ENV } from '../helpers/exit-flush';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver';
 import { REGISTER_CJS, runToEnd, shellStatus } from '../helpers/signal-run';
 
@@ -7,6 +8,9 @@ import { REGISTER_CJS, runToEnd, shellStatus } from '../helpers/signal-run';
 // signal-exit in particular acts only when its listeners are alone on the signal: the
 // agent's presence must not make it think the app handles the signal (it would then
 // neither clean up nor exit).
+// exit-hook, async-exit-hook, death, close-with-grace and the app's SIGTERM handler end with
+// process.exit(), after which only the blocking exit path can send: see EXIT_FLUSH_ENV for
+// what that costs on a loaded machine.
 const FIXTURE = 'test/fixtures/exit/exit-library-app.js';
 const LIBRARIES = [
   'signal-exit3',
@@ -36,7 +40,7 @@ describe('apps that end through an exit library', () => {
         expect(baseline.killed).toBe(false);
         expect(baseline.stdout).toMatch(/cleanup|app handler/);
         const traced = await runToEnd(FIXTURE, {
-          env: { ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url },
+          env: { ...env, ...EXIT_FLUSH_ENV, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url },
           nodeArgs: ['--require', REGISTER_CJS],
           signal,
         });
