@@ -1,5 +1,5 @@
 import { RateLimitedLog, describeError, diag } from '../diag';
-import type { EncodedBatch, ExportResult, SpanExporter, SpanRecord } from '../export/span-record';
+import { ENCODE_SLICE_SPANS, type EncodedBatch, type ExportResult, type SpanExporter, type SpanRecord } from '../export/span-record';
 import type { SpanSink } from './span';
 
 export interface BatchOptions {
@@ -12,14 +12,13 @@ export interface BatchOptions {
 /** How often a run of dropped spans is reported (one line per interval, not per span). */
 const DROP_REPORT_INTERVAL_MS = 10_000;
 
-/**
- * Spans per slice encoded ahead (at most maxExportBatchSize). Span records that wait in the
- * queue for a full batch of 512 live through scavenges and are copied by each: on a Fastify
- * app, scavenges copied twice the bytes they copy without export, pauses grew from ~0.1 ms
- * to 0.5-3 ms, and V8 doubled the young generation (+16 MB of RSS). Encoded as soon as a
- * slice has queued, the records die young and the queue holds bytes (outside the JS heap).
+/*
+ * Why encode ahead, in slices of ENCODE_SLICE_SPANS: span records that wait in the queue for
+ * a full batch of 512 live through scavenges and are copied by each: on a Fastify app,
+ * scavenges copied twice the bytes they copy without export, pauses grew from ~0.1 ms to
+ * 0.5-3 ms, and V8 doubled the young generation (+16 MB of RSS). Encoded as soon as a slice
+ * has queued, the records die young and the queue holds bytes (outside the JS heap).
  */
-const SLICE_SPANS = 64;
 
 /** `count` queued spans already encoded (SpanExporter.encodeAhead). */
 interface Slice {
@@ -41,7 +40,7 @@ interface Batch {
  * full are dropped, counted, and reported once per interval.
  *
  * With an exporter that can encode ahead (OTLP protobuf), each full slice of queued spans
- * is encoded on the next turn of the event loop and kept as bytes (see SLICE_SPANS); a
+ * is encoded on the next turn of the event loop and kept as bytes (see ENCODE_SLICE_SPANS); a
  * batch is then its slices joined, plus the records not yet encoded. Batches, limits and
  * counters are in spans either way.
  */
@@ -70,7 +69,7 @@ export class BatchSpanProcessor implements SpanSink {
     this.#exporter = exporter;
     this.#opts = opts;
     const ahead = exporter.encodeAhead !== undefined && exporter.exportEncoded !== undefined;
-    this.#sliceSpans = ahead ? Math.min(SLICE_SPANS, opts.maxExportBatchSize) : Infinity;
+    this.#sliceSpans = ahead ? Math.min(ENCODE_SLICE_SPANS, opts.maxExportBatchSize) : Infinity;
   }
 
   /** Counters for diagnostics and tests. */
