@@ -6,6 +6,7 @@ import {
   ATTR_HTTP_RESPONSE_HEADER_PREFIX,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_NETWORK_PROTOCOL_VERSION,
+  captureHeaders,
   context,
   isTracingSuppressed,
   now,
@@ -16,11 +17,11 @@ import {
   SpanStatusCode,
   type AnyFunction,
   type Context,
+  type HttpConfig,
   type InstrumentationKit,
   type TextMapSetter,
 } from '../../src/instrument';
-import type { HttpConfig } from './config';
-import { captureHeaders, clientSpanAttributes, spanNameMethod } from './recipes';
+import { clientSpanAttributes, spanNameMethod } from './recipes';
 import { ClientState, STATE, type WithState } from './state';
 
 /** `error.type` of a client span whose request was aborted without an error object. */

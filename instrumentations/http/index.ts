@@ -1,16 +1,17 @@
 import type * as Http from 'node:http';
 import {
   getOriginal,
+  httpConfigOf,
   isWrapped,
   unwrap,
   wrap,
   type AnyFunction,
+  type HttpConfig,
   type Instrumentation,
   type InstrumentationKit,
   type ModuleTarget,
 } from '../../src/instrument';
 import { makeGet, makeRequest } from './client';
-import { httpConfigOf, type HttpConfig } from './config';
 import { emitSource, makeClientRequestEmit, makeIncomingMessageEmit, makeServerResponseEmit } from './emitters';
 import { makeServerEmit } from './server';
 

@@ -1,7 +1,6 @@
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import {
   ATTR_CLIENT_ADDRESS,
-  ATTR_HTTP_REQUEST_HEADER_PREFIX,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_NETWORK_PROTOCOL_VERSION,
@@ -139,29 +138,4 @@ function optionsPort(o: unknown): number | undefined {
   if (typeof p === 'number') return p;
   if (typeof p === 'string' && p.length > 0) return Number(p);
   return undefined;
-}
-
-/** Adds `<prefix><name>: string[]` for each configured header present. */
-export function captureHeaders(
-  attrs: Attributes,
-  prefix: string,
-  names: readonly string[],
-  get: (name: string) => OutgoingHttpHeader | undefined,
-): void {
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const v = get(name);
-    if (v === undefined) continue;
-    attrs[prefix + name] = Array.isArray(v) ? v.map(String) : [String(v)];
-  }
-}
-
-/** `http.request.header.*` of an incoming request, from its headers object. */
-export function serverRequestHeaderAttributes(attrs: Attributes, headers: IncomingHttpHeaders, names: readonly string[]): void {
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const v = headers[name];
-    if (v === undefined) continue;
-    attrs[ATTR_HTTP_REQUEST_HEADER_PREFIX + name] = Array.isArray(v) ? v : [v];
-  }
 }

@@ -1,12 +1,15 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_HEADER_PREFIX,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_RESPONSE_HEADER_PREFIX,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   attachServerSpan,
   context,
   EMPTY_CONTEXT,
+  incomingHeaderAttributes,
+  isIgnoredPath,
   isTracingSuppressed,
   NOT_ENTERED,
   propagation,
@@ -17,12 +20,12 @@ import {
   type AnyFunction,
   type Context,
   type ContextToken,
+  type HttpConfig,
   type InstrumentationKit,
 } from '../../src/instrument';
-import { isIgnoredPath, type HttpConfig } from './config';
 import type { EmitSource } from './emitters';
 import { onRequestListenerThrew } from './listener-throw';
-import { originForm, serverRequestHeaderAttributes, serverSpanAttributes, spanNameMethod } from './recipes';
+import { originForm, serverSpanAttributes, spanNameMethod } from './recipes';
 import { ServerState, STATE, type WithState } from './state';
 
 /** `error.type` of a server span whose client went away before the response was sent. */
@@ -85,7 +88,7 @@ function startIncoming(
     if (isIgnoredPath(config, path)) return suppressTracing(active);
     const headers = req.headers;
     const attributes = serverSpanAttributes(req, headers, scheme, path, queryAt, url);
-    if (config.serverRequestHeaders.length > 0) serverRequestHeaderAttributes(attributes, headers, config.serverRequestHeaders);
+    if (config.serverRequestHeaders.length > 0) incomingHeaderAttributes(attributes, ATTR_HTTP_REQUEST_HEADER_PREFIX, headers, config.serverRequestHeaders);
     // A fresh trace: nothing of the emitting context carries over. The agent's own empty
     // context makes the contexts derived from it (span, baggage) one small object each.
     const parent = propagation.extract(EMPTY_CONTEXT, headers);

@@ -1,5 +1,4 @@
-import type { Context, InstrumentationKit, ServerSpanHolder, Span } from '../../src/instrument';
-import type { HttpConfig } from './config';
+import type { Context, HttpConfig, InstrumentationKit, ServerSpanHolder, Span } from '../../src/instrument';
 
 /**
  * Per-request state kept on the request/response objects under `STATE`. Its `ctx` is the

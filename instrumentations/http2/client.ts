@@ -1,9 +1,13 @@
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_HEADER_PREFIX,
   ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_HEADER_PREFIX,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
+  captureHeaders,
   context,
+  incomingHeaderAttributes,
   isClaimedContentType,
   isTracingSuppressed,
   NOT_ENTERED,
@@ -15,12 +19,14 @@ import {
   SpanStatusCode,
   wrap,
   type AnyFunction,
+  type Attributes,
   type Context,
   type ContextToken,
+  type HttpConfig,
   type InstrumentationKit,
   type TextMapSetter,
 } from '../../src/instrument';
-import { clientSpanAttributes, originOf, outgoingHeader, type Origin } from './recipes';
+import { clientSpanAttributes, originOf, outgoingHeader, outgoingHeaderValues, type Origin } from './recipes';
 import { ClientState, STATE, type WithState } from './state';
 
 /** `error.type` of a client stream closed before its response arrived. */
@@ -43,8 +49,9 @@ const arraySetter: TextMapSetter<unknown[]> = {
 };
 
 /** Builds the wrapper of `http2.connect`: keeps the session's origin and patches its class's `request` once. */
-export function makeConnect(kit: InstrumentationKit) {
+export function makeConnect(kit: InstrumentationKit, config: HttpConfig) {
   requestKit = kit;
+  requestConfig = config;
   return (original: AnyFunction): AnyFunction =>
     function connect(this: unknown, authority: unknown) {
       const session = original.apply(this, arguments as unknown as unknown[]) as TracedSession;
@@ -53,17 +60,20 @@ export function makeConnect(kit: InstrumentationKit) {
     };
 }
 
-/** The kit of the session `request` wrapper, set at patch. */
+/** The kit and config of the session `request` wrapper, set at patch. */
 let requestKit: InstrumentationKit | undefined;
+let requestConfig: HttpConfig | undefined;
 
 function prepareSession(session: TracedSession, authority: unknown): void {
   session[ORIGIN] = originOf(authority) ?? null;
   const proto = Object.getPrototypeOf(session) as object;
   // ClientHttp2Session is not exported: its prototype is patched from the first session.
-  if (requestKit !== undefined && Object.prototype.hasOwnProperty.call(proto, 'request')) wrap(proto as { request: AnyFunction }, 'request', makeRequest(requestKit));
+  if (requestKit !== undefined && requestConfig !== undefined && Object.prototype.hasOwnProperty.call(proto, 'request')) {
+    wrap(proto as { request: AnyFunction }, 'request', makeRequest(requestKit, requestConfig));
+  }
 }
 
-function makeRequest(kit: InstrumentationKit) {
+function makeRequest(kit: InstrumentationKit, config: HttpConfig) {
   return (original: AnyFunction): AnyFunction =>
     function request(this: TracedSession, headers?: unknown) {
       if (!kit.active) return original.apply(this, arguments as unknown as unknown[]);
@@ -72,18 +82,29 @@ function makeRequest(kit: InstrumentationKit) {
       if (isTracingSuppressed(parent) || isClaimedContentType(outgoingHeader(headers, 'content-type'))) {
         return original.apply(this, arguments as unknown as unknown[]);
       }
-      return traceRequest(kit, original, this, arguments, parent);
+      return traceRequest(kit, config, original, this, arguments, parent);
     };
 }
 
-function traceRequest(kit: InstrumentationKit, original: AnyFunction, session: TracedSession, args: IArguments, parent: Context): unknown {
+function traceRequest(
+  kit: InstrumentationKit,
+  config: HttpConfig,
+  original: AnyFunction,
+  session: TracedSession,
+  args: IArguments,
+  parent: Context,
+): unknown {
   const headers = args[0] as unknown;
   let state: ClientState | undefined;
   let sent: unknown = headers;
   try {
     const attributes = clientSpanAttributes(session[ORIGIN] ?? undefined, headers);
+    // From the app's headers, before the propagation headers are added (as http does).
+    if (config.clientRequestHeaders.length > 0) {
+      captureHeaders(attributes, ATTR_HTTP_REQUEST_HEADER_PREFIX, config.clientRequestHeaders, (name) => outgoingHeaderValues(headers, name));
+    }
     const span = kit.startSpan(spanNameMethod(attributes[ATTR_HTTP_REQUEST_METHOD] as string), SpanKind.CLIENT, attributes, parent);
-    state = new ClientState(kit, span, parent);
+    state = new ClientState(kit, config, span, parent);
     // A copy carries the propagation headers: the app's object may be reused.
     const ctx = setSpan(parent, span);
     if (Array.isArray(headers)) propagation.inject(ctx, (sent = headers.slice()) as unknown[], arraySetter);
@@ -128,7 +149,7 @@ function makeClientStreamEmit(original: AnyFunction): AnyFunction {
     let token: ContextToken = NOT_ENTERED;
     if (state !== undefined) {
       if (!state.ended) {
-        if (event === 'response') onResponse(state, value as IncomingHttpHeaders);
+        if (event === 'response') state.kit.safe2(onResponse, state, value as IncomingHttpHeaders);
         else if (event === 'error') {
           recordError(state.span, value);
           state.errorRecorded = true;
@@ -150,6 +171,12 @@ function onResponse(state: ClientState, headers: IncomingHttpHeaders): void {
   if (!Number.isInteger(code) || code < 200) return;
   state.statusCode = code;
   state.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, code);
+  const names = state.config.clientResponseHeaders;
+  if (names.length > 0) {
+    const attrs: Attributes = {};
+    incomingHeaderAttributes(attrs, ATTR_HTTP_RESPONSE_HEADER_PREFIX, headers, names);
+    state.span.setAttributes(attrs);
+  }
 }
 
 /** Ends the client span once: an error recorded, a stream closed early (aborted), or >= 400. */

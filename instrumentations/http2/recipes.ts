@@ -60,6 +60,38 @@ export function outgoingHeader(headers: unknown, name: string): string | undefin
   return text((headers as Record<string, unknown>)[name]);
 }
 
+/**
+ * Every value of header `name` (lower-case) in an outgoing headers object or flat raw
+ * array, as strings, whatever the case of its name there: Node sends `X-Id` as `x-id`, and
+ * keeps the app's case in `stream.sentHeaders`.
+ */
+export function outgoingHeaderValues(headers: unknown, name: string): string[] | undefined {
+  if (headers == null || typeof headers !== 'object') return undefined;
+  let values: string[] | undefined;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) values = addValues(values, headers[i + 1]);
+    return values;
+  }
+  const record = headers as Record<string, unknown>;
+  for (const key of Object.keys(record)) if (key.toLowerCase() === name) values = addValues(values, record[key]);
+  return values;
+}
+
+function addValues(values: string[] | undefined, v: unknown): string[] | undefined {
+  if (v == null) return values;
+  const out = values ?? [];
+  if (Array.isArray(v)) for (const x of v) out.push(String(x));
+  else out.push(String(v));
+  return out;
+}
+
+/** The request's path without its query (`:path` up to `?`), as WAYMARK_HTTP_IGNORE_PATHS matches it. */
+export function requestPath(headers: IncomingHttpHeaders): string {
+  const target = text(headers[':path']) ?? '/';
+  const queryAt = target.indexOf('?');
+  return queryAt < 0 ? target : target.slice(0, queryAt);
+}
+
 /** Attributes of a CLIENT span: method and path from the request's pseudo-headers. */
 export function clientSpanAttributes(origin: Origin | undefined, headers: unknown): Attributes {
   const raw = outgoingHeader(headers, ':method') ?? 'GET';

@@ -1,4 +1,4 @@
-import type { Context, InstrumentationKit, ServerSpanHolder, Span } from '../../src/instrument';
+import type { Context, HttpConfig, InstrumentationKit, ServerSpanHolder, Span } from '../../src/instrument';
 
 /** Per-stream state, kept on the Http2Stream under `STATE`; its `ctx` is the context the stream's events run in. */
 export const STATE = Symbol('waymark.http2.state');
@@ -10,6 +10,7 @@ export class ServerState implements ServerSpanHolder {
   ended = false;
   constructor(
     readonly kit: InstrumentationKit,
+    readonly config: HttpConfig,
     readonly span: Span,
     /** The context with the server span: the handler's and the stream's events'. */
     readonly ctx: Context,
@@ -24,6 +25,7 @@ export class ClientState {
   errorRecorded = false;
   constructor(
     readonly kit: InstrumentationKit,
+    readonly config: HttpConfig,
     readonly span: Span,
     /** The caller's context: the stream's events run in it. */
     readonly ctx: Context,

@@ -54,6 +54,8 @@ export { isClientError, recordFrameworkError } from './framework-error';
 
 // Recipes' helpers: HTTP, SQL, Redis; semantic-convention keys.
 export { normalizeMethod, spanNameMethod } from './http-method';
+export { httpConfigOf, isIgnoredPath, type HttpConfig } from './http-config';
+export { captureHeaders, incomingHeaderAttributes } from './http-headers';
 export { redactQuery, redactPathQuery, sanitizeUrl, buildFullUrl, splitHostPort, hostAddress, hostPort, formatHost } from './url';
 export { sqlSpanSpec, sqlOutcome, startSqlCall, type SqlCall, type SqlSystem, type StatusCodeOf } from './sql-span';
 export { MYSQL_OUTCOME, mysqlStatusCode, readMysqlCall, type MysqlConnectionLike } from './mysql-call';

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import type * as Http from 'node:http';
 import { context, trace } from '@opentelemetry/api';
 import { clients, close, listen, send, servers } from './helpers';
-import { httpConfigOf, isIgnoredPath } from '../../../instrumentations/http/config';
+import { httpConfigOf, isIgnoredPath } from '../../../src/instrument';
 import { readConfig } from '../../../src/config';
 import { waitForSpans } from '../../helpers/spans';
 import { nodeRequire, startTracing } from '../../helpers/tracing';

@@ -78,6 +78,8 @@ describe("the 'stream' API", () => {
     expect(handlerSpanId).toBe(s.spanId);
     expect(traceparent).toMatch(new RegExp(`^00-${c.traceId}-${c.spanId}-0[13]$`));
     for (const span of [c, s]) expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    // No header is captured unless named (config.test.ts names some).
+    for (const span of [c, s]) expect(Object.keys(span.attributes).filter((k) => k.includes('.header.'))).toEqual([]);
   });
 
   it('404: an error for the client only; 503: for both', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientSpanAttributes, originOf, outgoingHeader, serverSpanAttributes } from '../../../instrumentations/http2/recipes';
+import { clientSpanAttributes, originOf, outgoingHeader, outgoingHeaderValues, requestPath, serverSpanAttributes } from '../../../instrumentations/http2/recipes';
 
 describe('http2 recipes', () => {
   it('the origin of a connect authority', () => {
@@ -13,6 +13,21 @@ describe('http2 recipes', () => {
     expect(outgoingHeader({ ':method': 'PUT' }, ':method')).toBe('PUT');
     expect(outgoingHeader([':path', '/x', 'Content-Type', 'application/grpc'], 'content-type')).toBe('application/grpc');
     expect(outgoingHeader(undefined, ':path')).toBeUndefined();
+  });
+
+  it('every value of an outgoing header, its name matched whatever its case, as strings', () => {
+    expect(outgoingHeaderValues({ 'X-Id': 'a', 'content-length': 2 }, 'x-id')).toEqual(['a']);
+    expect(outgoingHeaderValues({ 'content-length': 2 }, 'content-length')).toEqual(['2']);
+    expect(outgoingHeaderValues({ 'x-many': ['a', 'b'] }, 'x-many')).toEqual(['a', 'b']);
+    expect(outgoingHeaderValues([':path', '/x', 'X-Id', 'a', 'x-id', 'b'], 'x-id')).toEqual(['a', 'b']);
+    expect(outgoingHeaderValues({ 'x-id': 'a' }, 'x-other')).toBeUndefined();
+    expect(outgoingHeaderValues(undefined, 'x-id')).toBeUndefined();
+  });
+
+  it('the path an ignore rule matches: :path without its query', () => {
+    expect(requestPath({ ':path': '/health?probe=1' })).toBe('/health');
+    expect(requestPath({ ':path': '/internal/x' })).toBe('/internal/x');
+    expect(requestPath({})).toBe('/');
   });
 
   it('CLIENT attributes: GET by default, url.full with a redacted query, unknown methods as _OTHER', () => {

@@ -1,6 +1,6 @@
-import type { HttpSettings } from '../../src/instrument';
+import type { HttpSettings } from './settings';
 
-/** Settings of the http instrumentation, in the shapes its hot paths test. */
+/** The http settings in the shapes the hot paths of the http and http2 instrumentations test. */
 export interface HttpConfig {
   /** Exact incoming paths not traced (`WAYMARK_HTTP_IGNORE_PATHS`). */
   readonly ignoreExact: ReadonlySet<string>;
@@ -31,7 +31,10 @@ export function httpConfigOf(settings: HttpSettings): HttpConfig {
   };
 }
 
-/** True when an incoming request for `path` (no query) is not traced. */
+/**
+ * True when an incoming request for `path` (no query) is not traced: no span, and its
+ * handler runs under `suppressTracing` so nothing it calls is traced either.
+ */
 export function isIgnoredPath(config: HttpConfig, path: string): boolean {
   // Checking size first spares hashing a fresh path string when nothing is ignored.
   if (config.ignoreExact.size !== 0 && config.ignoreExact.has(path)) return true;
