@@ -2,9 +2,16 @@ import type { ViewSpan } from './view-span';
 
 /** When a trace counts as complete, and how much is held meanwhile. */
 export interface AssemblerOptions {
-  /** A trace is complete once no span arrived for it for this long (ms) and its root is in. */
+  /**
+   * A trace is complete once no span arrived for it for this long (ms), its root is in, and
+   * every message it published (PRODUCER span) has a span under it.
+   */
   quietMs: number;
-  /** ...or, without a root, once this long (ms) passed since its first span arrived. */
+  /**
+   * ...or, without a root or with a message not yet consumed, once this long (ms) passed
+   * since its first span arrived. A consumer in another process exports on its own
+   * schedule (the batch delay, 5 s by default), often well after the quiet period.
+   */
   maxWaitMs: number;
   /** Traces held at once; beyond it the oldest is released early. */
   maxTraces: number;
@@ -15,11 +22,18 @@ export interface AssemblerOptions {
 /** Defaults for a development viewer: print a second after the last span. */
 export const DEFAULT_ASSEMBLER_OPTIONS: AssemblerOptions = { quietMs: 1000, maxWaitMs: 10_000, maxTraces: 10_000, maxSpansPerTrace: 10_000 };
 
+/** OTLP SpanKind PRODUCER. */
+const KIND_PRODUCER = 4;
+
 interface Pending {
   spans: ViewSpan[];
   firstSeen: number;
   lastSeen: number;
   hasRoot: boolean;
+  /** PRODUCER spans with no span under them yet, by span id (made on the first one). */
+  unconsumed: Set<string> | undefined;
+  /** Parent span ids seen, for a consumer that arrives before its producer (made with `unconsumed`). */
+  parents: Set<string> | undefined;
 }
 
 /**
@@ -46,12 +60,14 @@ export class TraceAssembler {
       let entry = this.#pending.get(span.traceId);
       if (!entry) {
         if (this.#pending.size >= this.#opts.maxTraces) this.#releaseOldest();
-        entry = { spans: [], firstSeen: now, lastSeen: now, hasRoot: false };
+        entry = { spans: [], firstSeen: now, lastSeen: now, hasRoot: false, unconsumed: undefined, parents: undefined };
         this.#pending.set(span.traceId, entry);
       }
       entry.spans.push(span);
       entry.lastSeen = now;
       if (span.parentSpanId === '') entry.hasRoot = true;
+      else trackConsumer(entry, span.parentSpanId);
+      if (span.kind === KIND_PRODUCER) trackProducer(entry, span.spanId);
       if (entry.spans.length >= this.#opts.maxSpansPerTrace) this.#release(span.traceId, entry);
     }
   }
@@ -60,7 +76,8 @@ export class TraceAssembler {
   takeComplete(now: number): ViewSpan[][] {
     for (const [traceId, entry] of this.#pending) {
       const quiet = now - entry.lastSeen >= this.#opts.quietMs;
-      if (quiet && (entry.hasRoot || now - entry.firstSeen >= this.#opts.maxWaitMs)) this.#release(traceId, entry);
+      const whole = entry.hasRoot && (entry.unconsumed === undefined || entry.unconsumed.size === 0);
+      if (quiet && (whole || now - entry.firstSeen >= this.#opts.maxWaitMs)) this.#release(traceId, entry);
     }
     return this.#drain();
   }
@@ -86,4 +103,24 @@ export class TraceAssembler {
     this.#released = [];
     return out;
   }
+}
+
+/**
+ * Spans of a trace arrive in any order: a producer's consumer may come first. Both sets
+ * exist only in traces that published a message (made at the first PRODUCER span, from the
+ * spans held by then) and are bounded by the spans held.
+ */
+function trackProducer(entry: Pending, spanId: string): void {
+  if (entry.parents === undefined) {
+    entry.parents = new Set();
+    entry.unconsumed = new Set();
+    for (const s of entry.spans) if (s.parentSpanId !== '') entry.parents.add(s.parentSpanId);
+  }
+  if (!entry.parents.has(spanId)) entry.unconsumed!.add(spanId);
+}
+
+function trackConsumer(entry: Pending, parentSpanId: string): void {
+  if (entry.parents === undefined) return;
+  entry.parents.add(parentSpanId);
+  entry.unconsumed!.delete(parentSpanId);
 }

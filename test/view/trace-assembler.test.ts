@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { TraceAssembler } from '../../src/view/trace-assembler';
-import { slowRequest } from './fixtures';
+import { slowRequest, span } from './fixtures';
 
 const OTHER = '0af7651916cd43dd8448eb211c80319c';
+
+// A request that publishes a message, and the worker's spans for it (another process,
+// exported on its own schedule).
+const publishing = () => [
+  span({ id: 'gw', service: 'users', name: 'GET /users/:id', kind: 2, start: 0, end: 20 }),
+  span({ id: 'pub', parent: 'gw', service: 'users', name: 'publish user.viewed', kind: 4, start: 10, end: 11 }),
+];
+const consuming = () => [
+  span({ id: 'proc', parent: 'pub', service: 'activity', name: 'process user.viewed', kind: 5, start: 12, end: 16 }),
+  span({ id: 'ins', parent: 'proc', service: 'activity', name: 'INSERT user_views', kind: 3, start: 13, end: 15 }),
+];
 
 describe('TraceAssembler', () => {
   it('releases a trace once it has its root and no span arrived for the quiet period', () => {
@@ -53,5 +64,29 @@ describe('TraceAssembler', () => {
     a.add(slowRequest(OTHER), 0);
     expect(a.takeAll()).toHaveLength(2);
     expect(a.takeAll()).toEqual([]);
+  });
+
+  it('holds a trace whose published message has no consumer span yet, then releases it whole', () => {
+    const a = new TraceAssembler({ quietMs: 1000, maxWaitMs: 10_000 });
+    a.add(publishing(), 0);
+    expect(a.takeComplete(4000)).toEqual([]); // quiet and rooted, but the message is unanswered
+    a.add(consuming(), 4500);
+    expect(a.takeComplete(5499)).toEqual([]);
+    const [trace] = a.takeComplete(5500);
+    expect(trace!.map((s) => s.name)).toEqual(['GET /users/:id', 'publish user.viewed', 'process user.viewed', 'INSERT user_views']);
+  });
+
+  it('counts a consumer that arrives before its producer', () => {
+    const a = new TraceAssembler({ quietMs: 1000, maxWaitMs: 10_000 });
+    a.add(consuming(), 0);
+    a.add(publishing(), 100);
+    expect(a.takeComplete(1100)).toHaveLength(1);
+  });
+
+  it('releases a message nobody consumed at maxWaitMs', () => {
+    const a = new TraceAssembler({ quietMs: 1000, maxWaitMs: 10_000 });
+    a.add(publishing(), 0);
+    expect(a.takeComplete(9999)).toEqual([]);
+    expect(a.takeComplete(10_000)).toHaveLength(1);
   });
 });
