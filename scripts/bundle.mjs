@@ -40,16 +40,22 @@ await build({
 });
 
 // A V8 code cache for the bundle, so register.js skips most of its parse and compile at
-// startup. Made here with this Node binary; V8 rejects it (and register.js compiles
-// normally) if the binary or its flags differ.
+// startup. Made here with this Node binary, and used only by the same V8 version (named in
+// waymark-agent.cache.json, with the bundle's hash): other lines' V8 rejects it, after a
+// check that costs more than compiling without it (register.js keeps a cache of its own
+// for them, see there).
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import vm from 'node:vm';
 import path from 'node:path';
 
 const file = path.resolve('build/waymark-agent.js');
-const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file });
+const source = readFileSync(file, 'utf8');
+const script = new vm.Script(Module.wrap(source), { filename: file });
 // Run the module body (not startAgent) so the functions its top level compiles are cached too.
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(file), mod, file, path.dirname(file));
 writeFileSync('build/waymark-agent.cache', script.createCachedData());
+const bundleId = createHash('sha256').update(source).digest('hex').slice(0, 16);
+writeFileSync('build/waymark-agent.cache.json', `${JSON.stringify({ v8: process.versions.v8, bundle: bundleId })}\n`);
