@@ -108,18 +108,25 @@ export function clientSpanAttributes(origin: Origin | undefined, headers: unknow
 
 /**
  * Attributes of a SERVER span from the request's headers; `secure` for a TLS server (the
- * scheme when `:scheme` is absent), `peer` the socket's remote address.
+ * scheme when `:scheme` is absent), `peer` the socket's remote address, `path` the
+ * request's `requestPath` when the caller has it already.
  */
-export function serverSpanAttributes(headers: IncomingHttpHeaders, secure: boolean, peer: string | undefined): Attributes {
+export function serverSpanAttributes(
+  headers: IncomingHttpHeaders,
+  secure: boolean,
+  peer: string | undefined,
+  path: string = requestPath(headers),
+): Attributes {
   const raw = text(headers[':method']);
   const method = normalizeMethod(raw);
   const scheme = text(headers[':scheme']) ?? (secure ? 'https' : 'http');
   const target = text(headers[':path']) ?? '/';
-  const queryAt = target.indexOf('?');
+  // `path` is the target up to its `?`: anything longer is a query.
+  const queryAt = target.length > path.length ? path.length : -1;
   const attrs: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
     [ATTR_URL_SCHEME]: scheme,
-    [ATTR_URL_PATH]: queryAt < 0 ? target : target.slice(0, queryAt),
+    [ATTR_URL_PATH]: path,
     [ATTR_NETWORK_PROTOCOL_VERSION]: HTTP2_VERSION,
   };
   if (method === HTTP_REQUEST_METHOD_OTHER && raw !== undefined) attrs[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = raw;

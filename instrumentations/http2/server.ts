@@ -86,8 +86,9 @@ function startIncoming(
   if (isTracingSuppressed(active) || isClaimedContentType(headers['content-type'])) return undefined;
   try {
     // Health checks: no span, and nothing the handler calls is traced either.
-    if (isIgnoredPath(config, requestPath(headers))) return suppressTracing(active);
-    const attributes = serverSpanAttributes(headers, secure, stream.session?.socket?.remoteAddress);
+    const path = requestPath(headers);
+    if (isIgnoredPath(config, path)) return suppressTracing(active);
+    const attributes = serverSpanAttributes(headers, secure, stream.session?.socket?.remoteAddress, path);
     if (config.serverRequestHeaders.length > 0) incomingHeaderAttributes(attributes, ATTR_HTTP_REQUEST_HEADER_PREFIX, headers, config.serverRequestHeaders);
     // A fresh trace: nothing of the connection's context carries over.
     const parent = propagation.extract(EMPTY_CONTEXT, headers);
